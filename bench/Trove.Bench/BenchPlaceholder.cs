@@ -1,0 +1,5 @@
+namespace Trove.Bench;
+
+internal static class BenchPlaceholder
+{
+}

@@ -1,0 +1,6 @@
+namespace Trove;
+
+internal static class Program
+{
+    public static int Main(string[] args) => 0;
+}
