@@ -1,0 +1,21 @@
+namespace Trove.Server.Memcache;
+
+/// <summary>Counters kept by the protocol layer (the engine counts hits, misses and item events itself).</summary>
+public enum ProtocolCounter
+{
+    /// <summary>Keys requested by retrieval commands (memcached cmd_get).</summary>
+    CmdGet,
+    CmdTouch,
+    CmdFlush,
+    /// <summary>Meta commands processed (memcached cmd_meta).</summary>
+    CmdMeta,
+    BytesRead,
+    BytesWritten,
+    TotalConnections,
+    RejectedConnections,
+    ConnYields,
+    AuthCmds,
+    AuthErrors,
+    StoreTooLarge,
+    StoreNoMemory,
+}

@@ -1,0 +1,45 @@
+using Trove.Storage;
+
+namespace Trove.Server.Memcache;
+
+/// <summary>What every connection of one node shares: the engine, settings, counters and lifetime hooks.</summary>
+public sealed class ServerContext
+{
+    public ServerContext(CacheEngine engine, ServerOptions options, TimeProvider time)
+    {
+        Engine = engine;
+        Options = options;
+        Time = time;
+        StartedAt = time.GetUtcNow();
+        Verbosity = options.Verbosity;
+    }
+
+    public CacheEngine Engine { get; }
+    public ServerOptions Options { get; }
+    public TimeProvider Time { get; }
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>The version string the version and stats commands report.</summary>
+    public string Version { get; init; } = "1.6.18";
+
+    /// <summary>Current verbosity; the verbosity command changes it.</summary>
+    public int Verbosity { get; set; }
+
+    public StripedCounters<ProtocolCounter> Counters { get; } = new();
+
+    /// <summary>Open client connections (memcached curr_connections).</summary>
+    public int CurrentConnections => Volatile.Read(ref _currentConnections);
+
+    private int _currentConnections;
+
+    public void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _currentConnections);
+        Counters.Add(ProtocolCounter.TotalConnections);
+    }
+
+    public void ConnectionClosed() => Interlocked.Decrement(ref _currentConnections);
+
+    /// <summary>Called by the shutdown command when <see cref="ServerOptions.EnableShutdown"/> is set.</summary>
+    public Action? ShutdownRequested { get; set; }
+}
