@@ -1,6 +1,9 @@
+using Trove.Cli;
+
 namespace Trove;
 
 internal static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static Task<int> Main(string[] args) =>
+        TroveCommandLine.Create().Parse(VerbosityArguments.Normalize(args)).InvokeAsync();
 }

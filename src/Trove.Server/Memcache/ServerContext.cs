@@ -32,13 +32,20 @@ public sealed class ServerContext
 
     private int _currentConnections;
 
-    public void ConnectionOpened()
+    /// <summary>Counts a new connection unless <see cref="ServerOptions.MaxConnections"/> are already open.</summary>
+    public bool TryOpenConnection()
     {
-        Interlocked.Increment(ref _currentConnections);
+        int open = Interlocked.Increment(ref _currentConnections);
+        if (open > Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _currentConnections);
+            return false;
+        }
         Counters.Add(ProtocolCounter.TotalConnections);
+        return true;
     }
 
-    public void ConnectionClosed() => Interlocked.Decrement(ref _currentConnections);
+    public void CloseConnection() => Interlocked.Decrement(ref _currentConnections);
 
     /// <summary>Called by the shutdown command when <see cref="ServerOptions.EnableShutdown"/> is set.</summary>
     public Action? ShutdownRequested { get; set; }

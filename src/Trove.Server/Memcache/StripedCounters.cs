@@ -48,5 +48,4 @@ public sealed class StripedCounters<TCounter> where TCounter : unmanaged, Enum
             Volatile.Write(ref _cells[i], 0);
         }
     }
-
 }

@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Trove.Server.Memcache;
+
+namespace Trove.Server.Hosting;
+
+/// <summary>
+/// Drives one client connection: read whatever arrived, let the session parse and execute every complete
+/// request in it, then flush all replies with one write. The session does the protocol; this class does I/O.
+/// </summary>
+internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<MemcacheConnectionHandler> logger) : ConnectionHandler
+{
+    private static ReadOnlySpan<byte> TooManyConnections => "ERROR Too many open connections\r\n"u8;
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        if (!context.TryOpenConnection())
+        {
+            // memcached writes this line and closes when -c is reached.
+            context.Counters.Add(ProtocolCounter.RejectedConnections);
+            connection.Transport.Output.Write(TooManyConnections);
+            await connection.Transport.Output.FlushAsync();
+            return;
+        }
+
+        try
+        {
+            await ServeAsync(connection);
+        }
+        catch (Exception ex) when (IsDisconnect(ex))
+        {
+            // The client went away; nothing to report.
+        }
+        catch (Exception ex)
+        {
+            ServerLog.ConnectionFailed(logger, connection.ConnectionId, ex);
+        }
+        finally
+        {
+            context.CloseConnection();
+        }
+    }
+
+    private async Task ServeAsync(ConnectionContext connection)
+    {
+        PipeReader input = connection.Transport.Input;
+        PipeWriter output = connection.Transport.Output;
+        var session = new MemcacheSession(context);
+
+        while (true)
+        {
+            ReadResult read = await input.ReadAsync();
+            ReadOnlySequence<byte> buffer = read.Buffer;
+
+            SessionResult outcome = session.Process(buffer, output, out SequencePosition consumed, out SequencePosition examined);
+            context.Counters.Add(ProtocolCounter.BytesRead, buffer.Slice(buffer.Start, consumed).Length);
+            input.AdvanceTo(consumed, examined);
+
+            long pending = output.UnflushedBytes;
+            if (pending > 0)
+            {
+                context.Counters.Add(ProtocolCounter.BytesWritten, pending);
+                FlushResult flushed = await output.FlushAsync();
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            if (outcome == SessionResult.Close || read.IsCompleted || read.IsCanceled)
+            {
+                break;
+            }
+        }
+    }
+
+    private static bool IsDisconnect(Exception ex) =>
+        ex is ConnectionResetException or ConnectionAbortedException or OperationCanceledException or IOException;
+}

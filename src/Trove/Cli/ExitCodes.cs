@@ -1,0 +1,10 @@
+namespace Trove.Cli;
+
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    /// <summary>Bad command line or configuration (BSD EX_USAGE, as memcached uses).</summary>
+    public const int Usage = 64;
+    /// <summary>The node could not start (port in use, address not available).</summary>
+    public const int Unavailable = 69;
+}

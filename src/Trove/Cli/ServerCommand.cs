@@ -1,0 +1,53 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Trove.Server;
+
+namespace Trove.Cli;
+
+/// <summary>Runs one node until SIGTERM, Ctrl-C or the shutdown command.</summary>
+internal static class ServerCommand
+{
+    public static async Task<int> RunAsync(NodeSettings settings, CancellationToken cancellationToken)
+    {
+        TroveNode node;
+        try
+        {
+            node = await TroveNode.StartAsync(settings.Server, settings.Engine, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
+        }
+        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is SocketException)
+        {
+            await Console.Error.WriteLineAsync($"trove: failed to listen on {settings.Server.ListenAddress}:{settings.Server.Port}: {ex.Message}");
+            return ExitCodes.Unavailable;
+        }
+
+        await using (node)
+        {
+            try
+            {
+                await node.WaitForShutdownAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C through the command line's own handler: stop as for SIGTERM.
+            }
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, int verbosity)
+    {
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+        });
+        logging.SetMinimumLevel(verbosity switch
+        {
+            0 => LogLevel.Information,
+            1 => LogLevel.Debug,
+            _ => LogLevel.Trace,
+        });
+        // Framework chatter only when asked for (Kestrel also calls the memcached listener "http://").
+        logging.AddFilter("Microsoft", verbosity >= 2 ? LogLevel.Debug : LogLevel.Warning);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Trove.Cli;
+
+/// <summary>One server option: its long and memcached short names, where it lands in configuration, and its default.</summary>
+internal sealed record ServerOptionSpec(
+    string LongName,
+    string? ShortName,
+    string ConfigKey,
+    OptionKind Kind,
+    string DefaultText,
+    string Description);
+
+/// <summary>
+/// The one table that maps memcached's flags onto Trove's long options and configuration keys.
+/// Configuration keys bind to <see cref="Trove.Server.ServerOptions"/> ("Server:...") and
+/// <see cref="Trove.Storage.EngineOptions"/> ("Engine:..."); the same keys work in trove.json and as
+/// environment variables (TROVE_SERVER__PORT=11212).
+/// </summary>
+internal static class ServerOptionTable
+{
+    public static readonly IReadOnlyList<ServerOptionSpec> All =
+    [
+        new("--port", "-p", "Server:Port", OptionKind.Integer, "11211", "TCP port for memcached clients"),
+        new("--listen", "-l", "Server:ListenAddress", OptionKind.Text, "127.0.0.1", "address to listen on (0.0.0.0 to expose)"),
+        new("--memory-limit", "-m", "Engine:MemoryLimitBytes", OptionKind.Megabytes, "64", "item memory in megabytes"),
+        new("--max-connections", "-c", "Server:MaxConnections", OptionKind.Integer, "1024", "most simultaneous client connections"),
+        new("--threads", "-t", "Server:Threads", OptionKind.Integer, "4", "worker threads (accepted for compatibility; every core serves requests)"),
+        new("--max-item-size", "-I", "Engine:MaxItemSize", OptionKind.Size, "1m", "largest item, with k/m suffix (1k to 1g)"),
+        new("--verbose", "-v", "Server:Verbosity", OptionKind.Integer, "0", "verbosity: -v, -vv or -vvv (--verbose N)"),
+        new("--udp-port", "-U", "Server:UdpPort", OptionKind.Integer, "0", "UDP port; only 0 (off) is supported"),
+        new("--enable-shutdown", "-A", "Server:EnableShutdown", OptionKind.Flag, "false", "allow the shutdown command"),
+        new("--slab-growth-factor", "-f", "Engine:GrowthFactor", OptionKind.Decimal, "1.25", "chunk size growth factor between slab classes"),
+    ];
+}
