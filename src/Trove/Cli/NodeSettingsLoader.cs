@@ -108,7 +108,8 @@ internal static class NodeSettingsLoader
             case OptionKind.Megabytes:
             case OptionKind.Size:
                 long unit = spec.Kind == OptionKind.Megabytes ? 1L << 20 : 1;
-                if (!SizeParser.TryParse(text, unit, out long bytes))
+                // -I binds to an int; larger sizes are out of range rather than wrapped.
+                if (!SizeParser.TryParse(text, unit, out long bytes) || (spec.Kind == OptionKind.Size && bytes > int.MaxValue))
                 {
                     return false;
                 }
