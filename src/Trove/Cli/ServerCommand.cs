@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Trove.Server;
 
@@ -14,9 +15,9 @@ internal static class ServerCommand
         {
             node = await TroveNode.StartAsync(settings.Server, settings.Engine, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
         }
-        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is SocketException)
+        catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException or SocketException)
         {
-            await Console.Error.WriteLineAsync($"trove: failed to listen on {settings.Server.ListenAddress}:{settings.Server.Port}: {ex.Message}");
+            await Console.Error.WriteLineAsync($"trove: failed to listen on {settings.Server.ListenAddress}:{settings.Server.Port}: {(ex.InnerException ?? ex).Message}");
             return ExitCodes.Unavailable;
         }
 
