@@ -12,6 +12,9 @@ public static class TextReplyWriter
     /// <summary>Longest "STAT name value\r\n" framing without name and value.</summary>
     private const int StatFraming = 5 + 1 + 2;
 
+    /// <summary>An index (up to 11 characters with its sign) and the ':' after it.</summary>
+    private const int MaxIndexedNameFraming = 12;
+
     /// <summary>
     /// One retrieved item: its VALUE line, the value and "\r\n". Small items go out in one copy; a value that does
     /// not fit the buffer at hand is copied in pieces rather than asking the writer for one huge block.
@@ -73,18 +76,29 @@ public static class TextReplyWriter
         output.Advance(written + 2);
     }
 
-    /// <summary>"STAT &lt;prefix&gt;:name value\r\n", as in "STAT 1:chunk_size 96" or "STAT items:1:number 5".</summary>
+    /// <summary>"STAT &lt;prefix&gt;&lt;index&gt;:name value\r\n", as in "STAT 1:chunk_size 96" or "STAT items:1:number 5".</summary>
     public static void WriteStat(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, int index, ReadOnlySpan<byte> name, ulong value)
     {
-        Span<byte> fullName = stackalloc byte[prefix.Length + 11 + 1 + name.Length];
-        prefix.CopyTo(fullName);
+        Span<byte> fullName = stackalloc byte[MaxIndexedNameFraming + prefix.Length + name.Length];
+        WriteStat(output, IndexedName(fullName, prefix, index, name), value);
+    }
+
+    /// <summary>"STAT &lt;prefix&gt;&lt;index&gt;:name value\r\n" with a text value, as in "STAT 24:state conn_read".</summary>
+    public static void WriteStat(IBufferWriter<byte> output, ReadOnlySpan<byte> prefix, int index, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        Span<byte> fullName = stackalloc byte[MaxIndexedNameFraming + prefix.Length + name.Length];
+        WriteStat(output, IndexedName(fullName, prefix, index, name), value);
+    }
+
+    private static ReadOnlySpan<byte> IndexedName(Span<byte> destination, ReadOnlySpan<byte> prefix, int index, ReadOnlySpan<byte> name)
+    {
+        prefix.CopyTo(destination);
         int length = prefix.Length;
-        Utf8Formatter.TryFormat(index, fullName.Slice(length), out int digits);
+        Utf8Formatter.TryFormat(index, destination.Slice(length), out int digits);
         length += digits;
-        fullName[length++] = (byte)':';
-        name.CopyTo(fullName.Slice(length));
-        length += name.Length;
-        WriteStat(output, fullName.Slice(0, length), value);
+        destination[length++] = (byte)':';
+        name.CopyTo(destination.Slice(length));
+        return destination.Slice(0, length + name.Length);
     }
 
     private static int WriteValueHeader(Span<byte> span, ReadOnlySpan<byte> key, uint flags, int length, bool withCas, ulong cas)
