@@ -48,7 +48,8 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
     {
         PipeReader input = connection.Transport.Input;
         PipeWriter output = connection.Transport.Output;
-        var session = new MemcacheSession(context);
+        using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
+        var session = new MemcacheSession(context, registered);
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the
         // node open until the shutdown timeout. Cancelling the pending read ends the loop after the
