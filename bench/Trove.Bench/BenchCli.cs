@@ -34,6 +34,27 @@ public static class BenchCli
         return command;
     }
 
+    /// <summary>
+    /// Parses <paramref name="args"/> (without the command name) exactly as the command would,
+    /// without running anything; returns every problem found.
+    /// </summary>
+    internal static IReadOnlyList<string> Parse(IReadOnlyList<string> args, out BenchOptions options)
+    {
+        var cliOptions = new CliOptions();
+        var command = new Command("bench");
+        foreach (var option in cliOptions.All)
+        {
+            command.Options.Add(option);
+        }
+        var parseResult = command.Parse(args);
+        if (parseResult.Errors.Count > 0)
+        {
+            options = new BenchOptions();
+            return parseResult.Errors.Select(e => e.Message).ToList();
+        }
+        return cliOptions.Build(parseResult.CommandResult, out options);
+    }
+
     /// <summary>The options of one command instance, and how they become a <see cref="BenchOptions"/>.</summary>
     private sealed class CliOptions
     {

@@ -1,7 +1,7 @@
 namespace Trove.Bench;
 
 /// <summary>Settings of one load-generator run (the options of <c>trove bench</c>).</summary>
-public sealed class BenchOptions
+public sealed record BenchOptions
 {
     /// <summary>Longest key memcached accepts.</summary>
     public const int MaxKeyLength = 250;
