@@ -96,7 +96,7 @@ public static class BenchCli
         };
         private readonly Option<double> _duration = new("--duration")
         {
-            Description = "Seconds measured",
+            Description = "Seconds measured (with --requests: the most seconds the run may take)",
             HelpName = "seconds",
             DefaultValueFactory = _ => s_defaults.DurationSeconds,
         };
@@ -105,6 +105,16 @@ public static class BenchCli
             Description = "Seconds of unmeasured load first",
             HelpName = "seconds",
             DefaultValueFactory = _ => s_defaults.WarmupSeconds,
+        };
+        private readonly Option<long?> _requests = new("--requests")
+        {
+            Description = "Measure this many requests (split over the connections) instead of --duration seconds",
+            HelpName = "count",
+        };
+        private readonly Option<long> _warmupRequests = new("--warmup-requests")
+        {
+            Description = "With --requests: requests sent before measuring, instead of --warmup seconds",
+            HelpName = "count",
         };
         private readonly Option<string> _keyPrefix = new("--key-prefix")
         {
@@ -138,7 +148,7 @@ public static class BenchCli
 
         public IEnumerable<Option> All =>
         [
-            _server, _connections, _pipeline, _ratio, _keys, _valueSize, _duration, _warmup, _keyPrefix,
+            _server, _connections, _pipeline, _ratio, _keys, _valueSize, _duration, _warmup, _requests, _warmupRequests, _keyPrefix,
             _load, _loadOnly, _loadTimeout, _seed, _zipf, _fillOnMiss, _json,
         ];
 
@@ -158,6 +168,8 @@ public static class BenchCli
                 ValueSize = result.GetValue(_valueSize),
                 DurationSeconds = result.GetValue(_duration),
                 WarmupSeconds = result.GetValue(_warmup),
+                Requests = result.GetValue(_requests),
+                WarmupRequests = result.GetValue(_warmupRequests),
                 KeyPrefix = result.GetValue(_keyPrefix) ?? "",
                 Load = result.GetValue(_load),
                 LoadOnly = result.GetValue(_loadOnly),

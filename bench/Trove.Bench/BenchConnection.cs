@@ -102,12 +102,35 @@ internal sealed class BenchConnection : IDisposable
         }
     }
 
-    /// <summary>Runs batches until <paramref name="control"/> stops; counts only batches sent while measuring.</summary>
-    public async Task RunAsync(RunControl control)
+    /// <summary>
+    /// Runs batches until <paramref name="control"/> stops. With <paramref name="measuredBatches"/>
+    /// below 0 the control's phase decides which batches count; otherwise the first
+    /// <paramref name="warmupBatches"/> do not count, the next <paramref name="measuredBatches"/> do,
+    /// and then the loop ends.
+    /// </summary>
+    public async Task RunAsync(RunControl control, long warmupBatches = 0, long measuredBatches = -1)
     {
+        long batch = 0;
         while (!control.IsStopped)
         {
-            var measured = control.IsMeasuring;
+            bool measured;
+            if (measuredBatches < 0)
+            {
+                measured = control.IsMeasuring;
+            }
+            else if (batch == warmupBatches + measuredBatches)
+            {
+                break;
+            }
+            else
+            {
+                measured = batch >= warmupBatches;
+                if (batch == warmupBatches)
+                {
+                    control.NoteMeasuringStarted();
+                }
+            }
+            batch++;
             var stats = measured ? Stats : null;
             var histogram = measured ? Histogram : null;
             var length = BuildBatch();
@@ -124,8 +147,14 @@ internal sealed class BenchConnection : IDisposable
         }
     }
 
-    /// <summary>Closes the socket, failing any operation in flight (used to bound a stuck run).</summary>
-    public void Abort() => _socket.Dispose();
+    /// <summary>Closes every socket, failing any operation in flight (what bounds a run on a stuck server).</summary>
+    public static void AbortAll(IEnumerable<BenchConnection> connections)
+    {
+        foreach (var connection in connections)
+        {
+            connection._socket.Dispose();
+        }
+    }
 
     public void Dispose() => _socket.Dispose();
 

@@ -27,11 +27,20 @@ public sealed record BenchOptions
     /// <summary>Bytes of every stored value. <remarks>Defaults to 32.</remarks></summary>
     public int ValueSize { get; init; } = 32;
 
-    /// <summary>Seconds measured. <remarks>Defaults to 10.</remarks></summary>
+    /// <summary>Seconds measured; with <see cref="Requests"/>, the most seconds the whole run may take. <remarks>Defaults to 10.</remarks></summary>
     public double DurationSeconds { get; init; } = 10;
 
-    /// <summary>Seconds of load before measuring starts. <remarks>Defaults to 2.</remarks></summary>
+    /// <summary>Seconds of load before measuring starts (unused with <see cref="Requests"/>). <remarks>Defaults to 2.</remarks></summary>
     public double WarmupSeconds { get; init; } = 2;
+
+    /// <summary>
+    /// Measure this many requests instead of a time span, split evenly over the connections and rounded
+    /// up to whole batches; null measures for <see cref="DurationSeconds"/>. <remarks>Defaults to null.</remarks>
+    /// </summary>
+    public long? Requests { get; init; }
+
+    /// <summary>With <see cref="Requests"/>: requests sent, split the same way, before measuring starts. <remarks>Defaults to 0.</remarks></summary>
+    public long WarmupRequests { get; init; }
 
     /// <summary>Prefix of every key; the key index follows, zero-padded. <remarks>Defaults to "bench:".</remarks></summary>
     public string KeyPrefix { get; init; } = "bench:";
@@ -74,6 +83,9 @@ public sealed record BenchOptions
         Check(errors, double.IsFinite(DurationSeconds) && (LoadOnly ? DurationSeconds >= 0 : DurationSeconds > 0),
             "--duration must be above 0");
         Check(errors, double.IsFinite(WarmupSeconds) && WarmupSeconds >= 0, "--warmup must be 0 or more");
+        Check(errors, Requests is null or >= 1, "--requests must be at least 1");
+        Check(errors, WarmupRequests >= 0, "--warmup-requests must be 0 or more");
+        Check(errors, WarmupRequests == 0 || Requests is not null, "--warmup-requests needs --requests");
         Check(errors, double.IsFinite(LoadTimeoutSeconds) && LoadTimeoutSeconds > 0, "--load-timeout must be above 0");
         Check(errors, Zipf is null || (double.IsFinite(Zipf.Value) && Zipf.Value > 0), "--zipf must be above 0");
         Check(errors, !FillOnMiss || GetWeight > 0, "--fill-on-miss needs gets in --ratio");

@@ -29,7 +29,9 @@ internal static class BenchReport
         }
         var st = result.Stats;
         var h = result.Latency;
-        output.WriteLine(I($"measured  {F(result.MeasuredSeconds, 2)} s after {F(o.WarmupSeconds, 2)} s warmup"));
+        output.WriteLine(o.Requests is null
+            ? I($"measured  {F(result.MeasuredSeconds, 2)} s after {F(o.WarmupSeconds, 2)} s warmup")
+            : I($"measured  {st.Operations} requests in {F(result.MeasuredSeconds, 2)} s after {o.WarmupRequests} warmup requests (asked for {o.Requests})"));
         output.WriteLine(I($"ops/s     {F(result.OpsPerSecond, 0)}  ({st.Operations} ops: {st.Gets} gets, {st.Sets} sets)"));
         var ratio = result.HitRatio is { } r ? F(100 * r, 2) + "%" : "n/a (no gets)";
         output.WriteLine(I($"hit ratio {ratio}  ({st.Hits} hits, {st.Misses} misses)"));
@@ -40,6 +42,10 @@ internal static class BenchReport
         }
         output.WriteLine(I($"latency   p50 {Us(h.ValueAtPercentile(50))} us  p99 {Us(h.ValueAtPercentile(99))} us  p99.9 {Us(h.ValueAtPercentile(99.9))} us  max {Us(h.Max)} us"));
         output.WriteLine(I($"client    {F(result.ClientCpuPercent, 0)}% of one core, {result.ClientAllocatedBytes} bytes allocated while measuring"));
+        if (o.Requests is not null)
+        {
+            output.WriteLine("          (counted run: client CPU and allocations include the warmup requests)");
+        }
     }
 
     /// <summary>Writes one line of JSON; snake_case names; latencies in microseconds.</summary>
@@ -70,7 +76,14 @@ internal static class BenchReport
             {
                 var st = result.Stats;
                 var h = result.Latency;
-                json.WriteNumber("warmup_s", o.WarmupSeconds);
+                if (o.Requests is null)
+                {
+                    json.WriteNumber("warmup_s", o.WarmupSeconds);
+                }
+                else
+                {
+                    json.WriteNumber("warmup_requests", o.WarmupRequests);
+                }
                 json.WriteNumber("duration_s", Round(result.MeasuredSeconds, 3));
                 json.WriteNumber("ops", st.Operations);
                 json.WriteNumber("ops_per_sec", Round(result.OpsPerSecond, 1));

@@ -25,6 +25,9 @@ internal sealed class BenchResult
     /// <summary>CPU time of this whole process while measuring, in seconds.</summary>
     public double ClientCpuSeconds { get; init; }
 
+    /// <summary>Wall-clock seconds over which CPU and allocations were metered.</summary>
+    public double ClientMeterSeconds { get; init; }
+
     /// <summary>Bytes this process allocated while measuring (should stay near 0).</summary>
     public long ClientAllocatedBytes { get; init; }
 
@@ -34,7 +37,7 @@ internal sealed class BenchResult
     public double? HitRatio => Stats.Hits + Stats.Misses > 0 ? (double)Stats.Hits / (Stats.Hits + Stats.Misses) : null;
 
     /// <summary>Share of one core the client used while measuring, in percent.</summary>
-    public double ClientCpuPercent => MeasuredSeconds > 0 ? 100 * ClientCpuSeconds / MeasuredSeconds : 0;
+    public double ClientCpuPercent => ClientMeterSeconds > 0 ? 100 * ClientCpuSeconds / ClientMeterSeconds : 0;
 
     public static double Microseconds(long nanoseconds) => nanoseconds / 1000.0;
 }

@@ -20,9 +20,6 @@ public static class BenchRunner
     private const int MinLoadDepth = 16;
     private static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(10);
 
-    // After the measured window, how long connections get to finish the batch in flight.
-    private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Asks .NET to run socket completions on its epoll thread instead of handing each to the
     /// thread pool, unless DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is already set. That turns the
@@ -80,9 +77,8 @@ public static class BenchRunner
             }
 
             var load = loading ? await LoadAsync(options, connections, loadDepth, ct).ConfigureAwait(false) : (0, 0);
-            var result = options.LoadOnly
-                ? Merge(options, connections, load, measured: false, 0, 0, 0)
-                : await MeasureAsync(options, connections, load, ct).ConfigureAwait(false);
+            var window = options.LoadOnly ? null : await Measurement.RunAsync(options, connections, ct).ConfigureAwait(false);
+            var result = Merge(options, connections, load, window);
 
             BenchReport.WriteText(result, output);
             if (options.Json)
@@ -117,7 +113,7 @@ public static class BenchRunner
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.LoadTimeoutSeconds));
         // Closing the sockets is what unblocks a load stuck on a silent server.
-        using var abort = timeout.Token.Register(() => AbortAll(connections));
+        using var abort = timeout.Token.Register(() => BenchConnection.AbortAll(connections));
         var started = Stopwatch.GetTimestamp();
         var stride = connections.Count;
         var loads = new Task[stride];
@@ -139,84 +135,8 @@ public static class BenchRunner
         return (options.Keys, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static async Task<BenchResult> MeasureAsync(
-        BenchOptions options, List<BenchConnection> connections, (long Keys, double Seconds) load, CancellationToken ct)
-    {
-        var control = new RunControl();
-        var loops = new Task[connections.Count];
-        for (var i = 0; i < loops.Length; i++)
-        {
-            var connection = connections[i];
-            loops[i] = Task.Run(async () =>
-            {
-                try
-                {
-                    await connection.RunAsync(control).ConfigureAwait(false);
-                }
-                catch
-                {
-                    control.Stop(); // one broken connection ends the run rather than quietly shrinking it
-                    throw;
-                }
-            }, CancellationToken.None);
-        }
-        var all = Task.WhenAll(loops);
-        try
-        {
-            // A loop only ends early by failing; WhenAny lets that surface at once.
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds), ct)).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-            FailIfEnded(all);
-
-            using var process = Process.GetCurrentProcess();
-            var cpuBefore = process.TotalProcessorTime;
-            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-            var started = Stopwatch.GetTimestamp();
-            control.StartMeasuring();
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(options.DurationSeconds), ct)).ConfigureAwait(false);
-            var endedEarly = all.IsCompleted; // checked before Stop: after it, loops end as they should
-            control.Stop();
-            var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-            process.Refresh();
-            var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
-            ct.ThrowIfCancellationRequested();
-            if (endedEarly)
-            {
-                FailIfEnded(all);
-            }
-
-            if (await Task.WhenAny(all, Task.Delay(s_drainTimeout, ct)).ConfigureAwait(false) != all)
-            {
-                ct.ThrowIfCancellationRequested();
-                throw new TimeoutException($"the server did not answer the last requests within {s_drainTimeout.TotalSeconds} s");
-            }
-            await all.ConfigureAwait(false);
-            return Merge(options, connections, load, measured: true, seconds, cpu, allocated);
-        }
-        finally
-        {
-            control.Stop();
-            if (!all.IsCompleted)
-            {
-                AbortAll(connections);
-            }
-        }
-    }
-
-    /// <summary>Rethrows the failure of a loop that ended before it was told to stop.</summary>
-    private static void FailIfEnded(Task all)
-    {
-        if (all.IsCompleted)
-        {
-            all.GetAwaiter().GetResult();
-            throw new IOException("connections stopped before the run ended");
-        }
-    }
-
     private static BenchResult Merge(
-        BenchOptions options, List<BenchConnection> connections, (long Keys, double Seconds) load,
-        bool measured, double seconds, double cpuSeconds, long allocated)
+        BenchOptions options, List<BenchConnection> connections, (long Keys, double Seconds) load, Measurement.Window? window)
     {
         var loadStats = new ConnectionStats();
         var stats = new ConnectionStats();
@@ -233,12 +153,13 @@ public static class BenchRunner
             LoadedKeys = load.Keys,
             LoadSeconds = load.Seconds,
             LoadStats = loadStats,
-            Measured = measured,
-            MeasuredSeconds = seconds,
+            Measured = window is not null,
+            MeasuredSeconds = window?.Seconds ?? 0,
             Stats = stats,
             Latency = latency,
-            ClientCpuSeconds = cpuSeconds,
-            ClientAllocatedBytes = allocated,
+            ClientCpuSeconds = window?.CpuSeconds ?? 0,
+            ClientMeterSeconds = window?.MeterSeconds ?? 0,
+            ClientAllocatedBytes = window?.AllocatedBytes ?? 0,
         };
     }
 
@@ -253,14 +174,6 @@ public static class BenchRunner
         var chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
             ?? throw new IOException($"{endpoint.Host} has no address");
         return new IPEndPoint(chosen, endpoint.Port);
-    }
-
-    private static void AbortAll(List<BenchConnection> connections)
-    {
-        foreach (var connection in connections)
-        {
-            connection.Abort();
-        }
     }
 
     private static string Describe(Exception e) => e switch

@@ -11,6 +11,7 @@ internal sealed class RunControl
     private const int Stopped = 2;
 
     private int _phase = WarmingUp;
+    private long _measuringStartedAt;
 
     public bool IsMeasuring => Volatile.Read(ref _phase) == Measuring;
 
@@ -20,4 +21,11 @@ internal sealed class RunControl
     public void StartMeasuring() => Interlocked.CompareExchange(ref _phase, Measuring, WarmingUp);
 
     public void Stop() => Volatile.Write(ref _phase, Stopped);
+
+    /// <summary>Stopwatch timestamp of the first <see cref="NoteMeasuringStarted"/>; 0 before.</summary>
+    public long MeasuringStartedAt => Interlocked.Read(ref _measuringStartedAt);
+
+    /// <summary>For runs counted in requests: a connection began its measured batches (the first one sets the time).</summary>
+    public void NoteMeasuringStarted() =>
+        Interlocked.CompareExchange(ref _measuringStartedAt, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
 }

@@ -79,6 +79,24 @@ public sealed class BenchRunnerTests
     }
 
     [Fact]
+    public async Task A_counted_run_sends_the_requests_asked_for_rounded_up_to_whole_batches()
+    {
+        using var memcached = MemcachedProcess.Start();
+        var options = Short(memcached.Server, 100) with
+        {
+            Connections = 4, Pipeline = 5, Requests = 1001, WarmupRequests = 40, DurationSeconds = 60,
+        };
+
+        var (code, json, text) = await RunAsync(options);
+
+        Assert.Equal(0, code);
+        Assert.Equal(1020, json.GetProperty("ops").GetInt64()); // 4 connections x 51 batches x 5
+        Assert.Equal(40, json.GetProperty("warmup_requests").GetInt64());
+        Assert.Equal(1060, memcached.Stat("cmd_get") + memcached.Stat("cmd_set"));
+        Assert.Contains("1020 requests", text);
+    }
+
+    [Fact]
     public async Task Invalid_options_fail_before_connecting()
     {
         var output = new StringWriter();

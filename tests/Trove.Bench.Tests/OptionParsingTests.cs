@@ -73,6 +73,30 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
+    public void Requests_and_warmup_requests_reach_the_bench_options()
+    {
+        Assert.Empty(BenchCli.Parse(["--requests", "5000", "--warmup-requests", "100"], out var options));
+        Assert.Equal(5000, options.Requests);
+        Assert.Equal(100, options.WarmupRequests);
+    }
+
+    [Fact]
+    public void Warmup_requests_without_requests_is_reported()
+    {
+        Assert.NotEmpty(BenchCli.Parse(["--warmup-requests", "100"], out _));
+    }
+
+    [Theory]
+    [InlineData(1000, 4, 5, 50)]
+    [InlineData(1001, 4, 5, 51)]
+    [InlineData(1, 50, 16, 1)]
+    [InlineData(0, 3, 1, 0)]
+    public void Counted_requests_are_split_evenly_and_rounded_up_to_whole_batches(long requests, int connections, int pipeline, long batches)
+    {
+        Assert.Equal(batches, Measurement.BatchesPerConnection(requests, connections, pipeline));
+    }
+
+    [Fact]
     public void Load_only_needs_no_duration()
     {
         Assert.Empty(BenchCli.Parse(["--load-only", "--duration", "0"], out _));
