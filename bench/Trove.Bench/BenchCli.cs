@@ -29,6 +29,8 @@ public static class BenchCli
                 }
                 return Task.FromResult(BenchRunner.InvalidOptions);
             }
+            // Before this process's first socket: the setting is read once.
+            BenchRunner.PreferInlineSocketCompletions();
             return BenchRunner.RunAsync(benchOptions, parseResult.InvocationConfiguration.Output, ct);
         });
         return command;
