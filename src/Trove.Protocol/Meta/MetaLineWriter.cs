@@ -25,7 +25,7 @@ public ref struct MetaLineWriter
 
     public readonly ReadOnlySpan<byte> Written => _buffer[.._length];
 
-    public void Append(ReadOnlySpan<byte> bytes)
+    public void Append(scoped ReadOnlySpan<byte> bytes)
     {
         bytes.CopyTo(_buffer[_length..]);
         _length += bytes.Length;
@@ -57,7 +57,7 @@ public ref struct MetaLineWriter
     }
 
     /// <summary>Appends " k" and the key; a binary key is written base64 encoded and followed by " b".</summary>
-    public void AppendKey(ReadOnlySpan<byte> key, bool binary)
+    public void AppendKey(scoped ReadOnlySpan<byte> key, bool binary)
     {
         AppendFlag((byte)'k');
         if (!binary)
@@ -65,8 +65,14 @@ public ref struct MetaLineWriter
             Append(key);
             return;
         }
-        _length += MetaBase64.Encode(key, _buffer[_length..]);
+        AppendBase64(key);
         AppendFlag((byte)'b');
+    }
+
+    /// <summary>Appends <paramref name="bytes"/> base64 encoded.</summary>
+    public void AppendBase64(scoped ReadOnlySpan<byte> bytes)
+    {
+        _length += MetaBase64.Encode(bytes, _buffer[_length..]);
     }
 
     public void AppendLineEnd()
