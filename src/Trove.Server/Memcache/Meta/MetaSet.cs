@@ -17,24 +17,25 @@ internal static class MetaSet
     {
         Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
         MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
-        long swallow = request.DataLength >= 0 ? request.DataLength + 2L : 0;
+        long dataBytes = request.DataLength >= 0 ? request.DataLength + 2L : 0;
         if (request.Error != MetaParseError.None)
         {
             output.Write(MetaParseErrors.Reply(request.Error));
             rejected = true;
-            return swallow;
+            return dataBytes;
         }
         CacheEngine engine = context.Engine;
         if (!engine.ItemFits(request.Key.Length, request.DataLength, request.ClientFlags))
         {
             context.Counters.Add(ProtocolCounter.StoreTooLarge);
+            // memcached unlinks the old item without counting a delete; the engine's Delete counts one.
             engine.Delete(request.Key, default);
             output.Write(MetaReplies.TooLarge);
             rejected = true;
-            return swallow;
+            return dataBytes;
         }
         rejected = false;
-        return swallow;
+        return dataBytes;
     }
 
     public static void Execute(scoped in MetaRequest request, in ReadOnlySequence<byte> data, ServerContext context, IBufferWriter<byte> output)
