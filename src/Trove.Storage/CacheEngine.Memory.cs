@@ -169,20 +169,32 @@ public sealed unsafe partial class CacheEngine
 
     /// <summary>
     /// CLOCK: advances the class's hand, giving recently read items another pass, and takes the first item that is
-    /// expired, flushed or not recently used (after <see cref="SweepBudget"/> chunks, any item). Returns the
-    /// victim's chunk, already unlinked and marked in flight, or null. Caller holds the class lock.
+    /// expired, flushed or not recently used. After <see cref="SweepBudget"/> chunks it settles for the first item
+    /// it has just used up the count of, then for any item. Returns the victim's chunk, already unlinked and marked
+    /// in flight, or null. Caller holds the class lock.
     /// </summary>
     private ItemHeader* EvictForReuse(SlabClass cls, uint now)
     {
+        ItemHeader* fallback = null;
         for (int step = 0; step < 2 * SweepBudget; step++)
         {
-            ItemHeader* item = cls.AdvanceHand();
+            ItemHeader* item;
+            if (step == SweepBudget && fallback != null)
+            {
+                item = fallback;
+                fallback = null;
+            }
+            else
+            {
+                item = cls.AdvanceHand();
+            }
+
             if (item == null)
             {
                 return null;
             }
 
-            if (!IsVictimCandidate(item, now, force: step >= SweepBudget))
+            if (!IsVictimCandidate(item, now, force: step >= SweepBudget, ref fallback))
             {
                 continue;
             }
@@ -204,15 +216,26 @@ public sealed unsafe partial class CacheEngine
     /// <summary>CLOCK over the large items; frees one victim. Caller holds the arena lock.</summary>
     private bool EvictLargeOne(uint now, bool force)
     {
+        ItemHeader* fallback = null;
         for (int step = 0; step < 2 * SweepBudget; step++)
         {
-            ItemHeader* item = _large.AdvanceHand();
+            ItemHeader* item;
+            if (step == SweepBudget && fallback != null)
+            {
+                item = fallback;
+                fallback = null;
+            }
+            else
+            {
+                item = _large.AdvanceHand();
+            }
+
             if (item == null)
             {
                 return false;
             }
 
-            if (!IsVictimCandidate(item, now, force: force || step >= SweepBudget))
+            if (!IsVictimCandidate(item, now, force || step >= SweepBudget, ref fallback))
             {
                 continue;
             }
@@ -232,9 +255,10 @@ public sealed unsafe partial class CacheEngine
 
     /// <summary>
     /// Racy pre-check of a chunk under the hand (the partition lock is not held): linked, and dead or without
-    /// recent use. A recently used item instead loses one unit of its CLOCK count (and its active mark).
+    /// recent use. A recently used item instead loses one unit of its CLOCK count (and its active mark); the first
+    /// one brought to zero becomes the <paramref name="fallback"/> victim.
     /// </summary>
-    private bool IsVictimCandidate(ItemHeader* item, uint now, bool force)
+    private bool IsVictimCandidate(ItemHeader* item, uint now, bool force, ref ItemHeader* fallback)
     {
         if ((item->Flags & ItemFlags.Linked) == 0)
         {
@@ -252,7 +276,13 @@ public sealed unsafe partial class CacheEngine
             return true;
         }
 
-        item->Clock = (byte)((clock - 1) & ItemHeader.ClockCountMask);
+        byte lowered = (byte)((clock - 1) & ItemHeader.ClockCountMask);
+        item->Clock = lowered;
+        if (lowered == 0 && fallback == null)
+        {
+            fallback = item;
+        }
+
         return false;
     }
 
