@@ -78,6 +78,22 @@ public sealed class StatsTests : IDisposable
     }
 
     [Fact]
+    public void HashTablesGrowToStayAtMostThreeQuartersFull()
+    {
+        var clock = new ManualTimeProvider();
+        using CacheEngine engine = EngineTestHelpers.Create(clock, partitions: 1);
+        for (int i = 0; i < 768; i++)
+        {
+            engine.Set($"k{i}", "v");
+        }
+
+        Assert.Equal(1024 * 8, engine.GetStats().HashBytes);
+        engine.Set("one more", "v");
+        Assert.Equal(2048 * 8, engine.GetStats().HashBytes);
+        Assert.Equal(11, engine.GetStats().HashPowerLevel);
+    }
+
+    [Fact]
     public void DisposeReleasesAllItemMemory()
     {
         var clock = new ManualTimeProvider();
