@@ -15,6 +15,7 @@ public ref struct MetaRequest
     /// <summary>A key buffer this large holds any decoded base64 key.</summary>
     public const int KeyBufferLength = MaxKeyLength / 4 * 3;
 
+    /// <summary>Which of the six meta commands the line is.</summary>
     public MetaCommandKind Command { get; internal set; }
 
     /// <summary>Why the line was rejected, or <see cref="MetaParseError.None"/>.</summary>
@@ -23,6 +24,7 @@ public ref struct MetaRequest
     /// <summary>The key; already base64-decoded when <see cref="MetaFlags.Base64Key"/> is set.</summary>
     public ReadOnlySpan<byte> Key { get; internal set; }
 
+    /// <summary>Every flag present on the line.</summary>
     public MetaFlags Flags { get; internal set; }
 
     /// <summary>The flag tokens, in request order, for building replies whose flags follow that order.</summary>
@@ -60,5 +62,6 @@ public ref struct MetaRequest
     /// touching the item, as memcached does, so it is not an <see cref="Error"/> for them.</summary>
     public bool OpaqueTooLong { get; internal set; }
 
+    /// <summary>Whether <paramref name="flag"/> was given.</summary>
     public readonly bool Has(MetaFlags flag) => (Flags & flag) != 0;
 }
