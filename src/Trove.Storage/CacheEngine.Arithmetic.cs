@@ -103,9 +103,9 @@ public sealed unsafe partial class CacheEngine
                 }
 
                 digits.Slice(0, length).CopyTo(ItemHeader.Value(spare));
-                spare->ExpiresAt = request.Touch ? request.NewExpiresAt : request.VivifyExpiresAt;
+                spare->ExpiresAt = request.VivifyExpiresAt;
                 ulong newCas = Link(part, spare, hash, now, request.NewCas, -1, null);
-                result = new ArithmeticResult(ArithmeticStatus.Ok, request.InitialValue, newCas, TtlOf(spare, now));
+                result = new ArithmeticResult(ArithmeticStatus.Vivified, request.InitialValue, newCas, TtlOf(spare, now));
                 spare = null;
                 return result;
             }
@@ -159,12 +159,13 @@ public sealed unsafe partial class CacheEngine
                 spare = null;
             }
 
+            int ttlBeforeTouch = TtlOf(item, now);
             if (request.Touch)
             {
                 item->ExpiresAt = request.NewExpiresAt;
             }
 
-            result = new ArithmeticResult(ArithmeticStatus.Ok, value, cas, TtlOf(item, now));
+            result = new ArithmeticResult(ArithmeticStatus.Ok, value, cas, TtlOf(item, now)) { TtlRemainingBeforeTouch = ttlBeforeTouch };
         }
         finally
         {

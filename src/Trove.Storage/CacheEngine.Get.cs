@@ -118,7 +118,8 @@ public sealed unsafe partial class CacheEngine
     {
         ItemFlags flags = item->Flags;
         int ttlBeforeTouch = TtlOf(item, now);
-        if (request.Touch)
+        uint expiresBeforeTouch = item->ExpiresAt;
+        if (request.Touch && !created)
         {
             item->ExpiresAt = request.NewExpiresAt;
         }
@@ -127,8 +128,9 @@ public sealed unsafe partial class CacheEngine
         bool tokenSent = (flags & ItemFlags.TokenSent) != 0;
         bool stale = (flags & ItemFlags.Stale) != 0;
         bool won = created;
-        if (request.HasRecache && !created && !tokenSent && item->ExpiresAt != 0
-            && item->ExpiresAt < ExpiryAt(request.RecacheThreshold, now))
+        uint recacheCompared = request.RecacheBeforeTouch ? expiresBeforeTouch : item->ExpiresAt;
+        if (request.HasRecache && !created && !tokenSent && recacheCompared != 0
+            && recacheCompared < ExpiryAt(request.RecacheThreshold, now))
         {
             won = true;
         }
@@ -156,6 +158,7 @@ public sealed unsafe partial class CacheEngine
             Win = won,
             Stale = stale,
             WinTokenSent = tokenSent,
+            Vivified = created,
         };
         reader.Read(in view);
 

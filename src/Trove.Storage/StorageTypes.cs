@@ -62,13 +62,17 @@ public struct GetRequest
     /// <summary>gat/gats and meta T: set the expiry to <see cref="NewExpiresAt"/>.</summary>
     public bool Touch;
     public uint NewExpiresAt;
-    /// <summary>Meta N: on a miss create an empty item expiring at <see cref="VivifyExpiresAt"/> and hand out the win token.</summary>
+    /// <summary>Meta N: on a miss create an empty item expiring at <see cref="VivifyExpiresAt"/> and hand out the win token.
+    /// <see cref="Touch"/> does not apply to the created item: meta applies N and T in request order, so the caller
+    /// passes whichever comes last as <see cref="VivifyExpiresAt"/>.</summary>
     public bool Vivify;
     public uint VivifyExpiresAt;
     /// <summary>Meta R: if the remaining TTL is below <see cref="RecacheThreshold"/> seconds, hand out a win token.</summary>
     public bool HasRecache;
     /// <summary>The R token as the client sent it (seconds); it is converted like an exptime, as memcached does. Pass 0 for a negative token.</summary>
     public uint RecacheThreshold;
+    /// <summary>Compare R with the expiry as it was before this request's touch (meta R given before T); otherwise with the touched one.</summary>
+    public bool RecacheBeforeTouch;
     /// <summary>Do not mark the item fetched or bump it, and count nothing in the stats (for internal reads such as migration).</summary>
     public bool NoBump;
     /// <summary>Meta u: do not mark the item fetched or bump it, but count the read in the stats like memcached does.</summary>
@@ -100,6 +104,8 @@ public readonly ref struct ItemView
     public bool Stale { get; init; }
     /// <summary>Another caller already holds the win token (meta Z flag).</summary>
     public bool WinTokenSent { get; init; }
+    /// <summary>This request created the item (meta N on a miss); memcached shows it without expiry until N applies.</summary>
+    public bool Vivified { get; init; }
 }
 
 /// <summary>Receives an item under the stripe (partition) lock. Must not block or call back into the engine.</summary>
@@ -138,6 +144,8 @@ public enum ArithmeticStatus : byte
     NonNumeric,
     Exists,
     OutOfMemory,
+    /// <summary>Miss with the meta N flag: the item was created with <see cref="ArithmeticRequest.InitialValue"/>.</summary>
+    Vivified,
 }
 
 /// <summary>Arguments of <see cref="CacheEngine.Arithmetic"/> (incr/decr and meta ma).</summary>
@@ -148,7 +156,8 @@ public struct ArithmeticRequest
     public bool HasCompareCas;
     public ulong CompareCas;
     public ulong NewCas;
-    /// <summary>Meta N: on a miss create the item with <see cref="InitialValue"/> expiring at <see cref="VivifyExpiresAt"/>.</summary>
+    /// <summary>Meta N: on a miss create the item with <see cref="InitialValue"/> expiring at <see cref="VivifyExpiresAt"/>
+    /// (<see cref="Touch"/> does not apply to it; see <see cref="GetRequest.Vivify"/>).</summary>
     public bool Vivify;
     public ulong InitialValue;
     public uint VivifyExpiresAt;
@@ -157,7 +166,12 @@ public struct ArithmeticRequest
     public uint NewExpiresAt;
 }
 
-public readonly record struct ArithmeticResult(ArithmeticStatus Status, ulong Value, ulong Cas, int TtlRemaining);
+/// <summary>Outcome of <see cref="CacheEngine.Arithmetic"/>; <see cref="TtlRemaining"/> is measured after the touch.</summary>
+public readonly record struct ArithmeticResult(ArithmeticStatus Status, ulong Value, ulong Cas, int TtlRemaining)
+{
+    /// <summary>Seconds until expiry before this request's touch, -1 when it never expires (meta t given before T).</summary>
+    public int TtlRemainingBeforeTouch { get; init; }
+}
 
 public enum TouchStatus : byte
 {

@@ -1,10 +1,11 @@
 using System.Buffers;
+using Trove.Protocol.Meta;
 
 namespace Trove.Server.Memcache.Meta;
 
 /// <summary>
-/// PLACEHOLDER owned by the meta-protocol branch, which replaces this file at merge. It exists only so the text
-/// session compiles against the agreed contract: every meta command is answered with ERROR and carries no data.
+/// Entry point of the meta protocol (mg, ms, md, ma, mn, me) for the connection session. Behaviour and replies
+/// follow memcached 1.6.18 byte for byte, which the tests pin.
 /// </summary>
 internal static class MetaCommands
 {
@@ -17,7 +18,13 @@ internal static class MetaCommands
     public static long Frame(ReadOnlySpan<byte> line, ServerContext context, IBufferWriter<byte> output, out bool rejected)
     {
         rejected = false;
-        return 0;
+        // Only ms carries data; every other command is judged in Execute.
+        var tokens = new MetaTokens(line);
+        if (!tokens.MoveNext() || !tokens.Current.SequenceEqual("ms"u8))
+        {
+            return 0;
+        }
+        return MetaSet.Frame(line, context, output, out rejected);
     }
 
     /// <summary>
@@ -26,6 +33,33 @@ internal static class MetaCommands
     /// </summary>
     public static void Execute(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> data, ServerContext context, IBufferWriter<byte> output)
     {
-        output.Write("ERROR\r\n"u8);
+        Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
+        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
+        if (request.Error != MetaParseError.None)
+        {
+            output.Write(MetaParseErrors.Reply(request.Error));
+            return;
+        }
+        switch (request.Command)
+        {
+            case MetaCommandKind.Get:
+                MetaGet.Execute(request, context, output);
+                break;
+            case MetaCommandKind.Set:
+                MetaSet.Execute(request, data, context, output);
+                break;
+            case MetaCommandKind.Delete:
+                MetaDelete.Execute(request, context, output);
+                break;
+            case MetaCommandKind.Arithmetic:
+                MetaArithmetic.Execute(request, context, output);
+                break;
+            case MetaCommandKind.NoOp:
+                output.Write(MetaReplies.Mn);
+                break;
+            case MetaCommandKind.Debug:
+                MetaDebug.Execute(request, context, output);
+                break;
+        }
     }
 }

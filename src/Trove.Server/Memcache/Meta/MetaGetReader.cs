@@ -1,0 +1,117 @@
+using System.Buffers;
+using Trove.Protocol.Meta;
+using Trove.Storage;
+
+namespace Trove.Server.Memcache.Meta;
+
+/// <summary>
+/// Writes an mg hit (the VA/HD line and the value) while the engine holds the item, so the value is copied
+/// straight into the output once.
+/// </summary>
+internal ref struct MetaGetReader : IItemReader
+{
+    private readonly IBufferWriter<byte> _output;
+    private readonly ReadOnlySpan<byte> _flagTokens;
+    private readonly ReadOnlySpan<byte> _key;
+    private readonly bool _binaryKey;
+    private readonly bool _returnValue;
+    private readonly uint _now;
+    private readonly uint _touchExpiry;
+    private readonly uint _vivifyExpiry;
+
+    public MetaGetReader(scoped in MetaRequest request, IBufferWriter<byte> output, uint now, uint touchExpiry, uint vivifyExpiry)
+    {
+        _output = output;
+        _flagTokens = request.FlagTokens;
+        _key = request.Key;
+        _binaryKey = request.Has(MetaFlags.Base64Key);
+        _returnValue = request.Has(MetaFlags.ReturnValue);
+        _now = now;
+        _touchExpiry = touchExpiry;
+        _vivifyExpiry = vivifyExpiry;
+    }
+
+    public readonly void Read(in ItemView item)
+    {
+        // The TTL as memcached's flag walk sees it: a vivified item starts without expiry until its N flag is
+        // reached; an existing one starts with its expiry before this request's T.
+        long ttl = item.Vivified ? -1 : item.TtlRemainingBeforeTouch;
+
+        MetaLineWriter line = MetaReplies.BeginLine(_output);
+        if (_returnValue)
+        {
+            line.Append(MetaReplies.Va);
+            line.AppendNumber((ulong)item.Value.Length);
+        }
+        else
+        {
+            line.Append(MetaReplies.Hd);
+        }
+        foreach (ReadOnlySpan<byte> token in new MetaTokens(_flagTokens))
+        {
+            switch (token[0])
+            {
+                case (byte)'T':
+                    ttl = MetaReplies.TtlAt(_touchExpiry, _now);
+                    break;
+                case (byte)'N':
+                    if (item.Vivified)
+                    {
+                        ttl = MetaReplies.TtlAt(_vivifyExpiry, _now);
+                    }
+                    break;
+                case (byte)'s':
+                    line.AppendFlag((byte)'s');
+                    line.AppendNumber((ulong)item.Value.Length);
+                    break;
+                case (byte)'t':
+                    line.AppendFlag((byte)'t');
+                    MetaReplies.AppendTtl(ref line, ttl);
+                    break;
+                case (byte)'c':
+                    line.AppendFlag((byte)'c');
+                    line.AppendNumber(item.Cas);
+                    break;
+                case (byte)'f':
+                    line.AppendFlag((byte)'f');
+                    line.AppendNumber((ulong)item.Flags);
+                    break;
+                case (byte)'l':
+                    line.AppendFlag((byte)'l');
+                    line.AppendNumber((ulong)item.SecondsSinceLastAccess);
+                    break;
+                case (byte)'h':
+                    line.AppendFlag((byte)'h');
+                    line.Append(item.FetchedBefore ? "1"u8 : "0"u8);
+                    break;
+                case (byte)'O':
+                    line.AppendSpace();
+                    line.Append(token);
+                    break;
+                case (byte)'k':
+                    line.AppendKey(_key, _binaryKey);
+                    break;
+            }
+        }
+        // Z (someone else holds the token) and W (this caller won) never come together.
+        if (item.WinTokenSent)
+        {
+            line.AppendFlag((byte)'Z');
+        }
+        if (item.Stale)
+        {
+            line.AppendFlag((byte)'X');
+        }
+        if (item.Win)
+        {
+            line.AppendFlag((byte)'W');
+        }
+        MetaReplies.EndLine(_output, ref line);
+
+        if (_returnValue)
+        {
+            _output.Write(item.Value);
+            _output.Write(MetaReplies.LineEnd);
+        }
+    }
+}
