@@ -69,6 +69,18 @@ public sealed class StatsTests : IDisposable
     }
 
     [Fact]
+    public void ABenchmarkItemTakesASmallerChunkThanInMemcached()
+    {
+        // key:0000001 with a 100-byte value: memcached needs 48+8+12+102 = 170 bytes, a 192-byte chunk.
+        _engine.Set("key:0000001", EngineTestHelpers.Value(100));
+
+        SlabClassStats cls = Assert.Single(_engine.GetStats().Classes);
+        Assert.Equal(152, cls.ChunkSize);
+        Assert.Equal(139, cls.MemRequested);
+        Assert.Equal(170, _engine.GetStats().Bytes);
+    }
+
+    [Fact]
     public void HashStatsReportTheTables()
     {
         EngineStats stats = _engine.GetStats();
