@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,27 +15,27 @@ namespace Trove.Server;
 /// </summary>
 public sealed class TroveNode : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IHost _host;
     private readonly CacheEngine _engine;
-    private readonly ListenOptions _memcacheListener;
+    private readonly MemcacheListenerService _listener;
     private readonly ILogger _logger;
     private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
     private int _disposed;
 
-    private TroveNode(WebApplication app, CacheEngine engine, ServerContext context, ListenOptions memcacheListener)
+    private TroveNode(IHost host, CacheEngine engine, ServerContext context)
     {
-        _app = app;
+        _host = host;
         _engine = engine;
         Context = context;
-        _memcacheListener = memcacheListener;
-        _logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Node");
+        _listener = host.Services.GetRequiredService<MemcacheListenerService>();
+        _logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Node");
     }
 
     /// <summary>What the node's connections share (engine, counters, settings).</summary>
     public ServerContext Context { get; }
 
     /// <summary>The bound memcached port (useful when <see cref="ServerOptions.Port"/> was 0).</summary>
-    public int Port => ((IPEndPoint)_memcacheListener.EndPoint).Port;
+    public int Port => ((IPEndPoint)_listener.BoundEndPoint!).Port;
 
     /// <summary>Starts a node and returns once it accepts connections.</summary>
     public static Task<TroveNode> StartAsync(ServerOptions server, EngineOptions engine, CancellationToken cancellationToken = default) =>
@@ -63,58 +59,45 @@ public sealed class TroveNode : IAsyncDisposable
         var cache = new CacheEngine(engine, time);
         var context = new ServerContext(cache, server, time);
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (configureLogging is not null)
-        {
-            configureLogging(builder.Logging);
-        }
-
+        // The empty builder reads no configuration files or variables itself: the executable has resolved
+        // every setting already (src/Trove/Cli), and tests pass options directly.
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        configureLogging?.Invoke(builder.Logging);
+        builder.Services.AddSingleton(server);
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton(cache);
+        builder.Services.AddSingleton<MemcacheConnectionHandler>();
+        builder.Services.AddSingleton<MemcacheListenerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<MemcacheListenerService>());
         builder.Services.AddHostedService<EngineMaintenanceService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
-        // Continuations run on the socket's I/O thread: no hop to the thread pool per read. Safe because
-        // nothing on the request path blocks (stripe locks are held for a copy at most).
-        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
-
-        ListenOptions? listener = null;
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(ParseAddress(server.ListenAddress), server.Port, listen =>
-            {
-                listen.UseConnectionHandler<MemcacheConnectionHandler>();
-                listener = listen;
-            });
-        });
-
-        WebApplication app = builder.Build();
-        var node = new TroveNode(app, cache, context, listener!);
+        IHost host = builder.Build();
+        var node = new TroveNode(host, cache, context);
+        IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         context.ShutdownRequested = () =>
         {
             ServerLog.ShutdownCommand(node._logger);
-            app.Lifetime.StopApplication();
+            lifetime.StopApplication();
         };
 
         try
         {
-            await app.StartAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
         }
         catch
         {
-            await app.DisposeAsync();
+            host.Dispose();
             cache.Dispose();
             throw;
         }
 
-        ServerLog.Listening(node._logger, listener!.EndPoint, engine.MemoryLimitBytes >> 20, engine.MaxItemSize);
+        ServerLog.Listening(node._logger, node._listener.BoundEndPoint!, engine.MemoryLimitBytes >> 20, engine.MaxItemSize);
         return node;
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl-C, or the shutdown command).</summary>
-    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -125,22 +108,14 @@ public sealed class TroveNode : IAsyncDisposable
 
         try
         {
-            await _app.StopAsync();
+            await _host.StopAsync();
         }
         finally
         {
-            await _app.DisposeAsync();
             ServerLog.Stopped(_logger, Stopwatch.GetElapsedTime(_startedTimestamp).TotalSeconds);
+            _host.Dispose();
             // Kestrel has completed every connection handler by now, so no request can touch native memory.
             _engine.Dispose();
         }
     }
-
-    private static IPAddress ParseAddress(string address) => address switch
-    {
-        "" or "*" or "0.0.0.0" => IPAddress.Any,
-        "::" => IPAddress.IPv6Any,
-        "localhost" => IPAddress.Loopback,
-        _ => IPAddress.Parse(address),
-    };
 }
