@@ -10,7 +10,7 @@ internal static class ServerCommand
 {
     public static async Task<int> RunAsync(NodeSettings settings, CancellationToken cancellationToken)
     {
-        PreferInlineSocketCompletions();
+        ConfigureSocketEngine(settings.Server.Threads);
         TroveNode node;
         try
         {
@@ -37,17 +37,24 @@ internal static class ServerCommand
     }
 
     /// <summary>
-    /// Socket completions run on the epoll thread instead of being queued to the thread pool. With Kestrel's
-    /// inline scheduling a request is read, executed and answered without a thread hop: 2.5x the throughput of
-    /// the default for unpipelined clients (docs/benchmarks.md). It is read once, before the first socket, so it
-    /// is set here, before the node starts; an explicit setting in the environment wins.
+    /// Socket completions run on the epoll threads instead of being queued to the thread pool: with Kestrel's
+    /// inline scheduling a request is read, executed and answered without a thread hop (2.5x the unpipelined
+    /// throughput of the default; docs/benchmarks.md). Each epoll thread then serves its connections itself, like
+    /// memcached's worker threads, so -t sets how many there are (at most one per core). Both settings are read
+    /// once, before the first socket, so they are set here; explicit settings in the environment win.
     /// </summary>
-    private static void PreferInlineSocketCompletions()
+    private static void ConfigureSocketEngine(int threads)
     {
-        const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-        if (Environment.GetEnvironmentVariable(Variable) is null)
+        SetUnlessPresent("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+        int engines = Math.Clamp(threads, 1, Environment.ProcessorCount);
+        SetUnlessPresent("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", engines.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static void SetUnlessPresent(string variable, string value)
+    {
+        if (Environment.GetEnvironmentVariable(variable) is null)
         {
-            Environment.SetEnvironmentVariable(Variable, "1");
+            Environment.SetEnvironmentVariable(variable, value);
         }
     }
 
