@@ -4,7 +4,7 @@ namespace Trove.Server.Tests.Differential;
 
 /// <summary>
 /// Compares two masked replies line by line. One tolerance, for one reason: a remaining-TTL or last-access
-/// number (meta flag "t", and "exp=" / "la=" in "me" output) may differ by one second, because each server's
+/// number (meta flags "t" and "l", and "exp=" / "la=" in "me" output) may differ by one second, because each server's
 /// clock ticks on its own and a tick can fall between the store and the read on one server and not the other.
 /// </summary>
 internal static class ReplyComparer
@@ -51,14 +51,14 @@ internal static class ReplyComparer
             return true;
         }
 
-        foreach (string prefix in (string[])["t", "exp=", "la="])
+        foreach (string prefix in (string[])["t", "l", "exp=", "la="])
         {
             if (expected.StartsWith(prefix, StringComparison.Ordinal) && actual.StartsWith(prefix, StringComparison.Ordinal)
                 && long.TryParse(expected.AsSpan(prefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long left)
                 && long.TryParse(actual.AsSpan(prefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long right))
             {
                 // -1 means "never expires" and must match exactly.
-                return left >= 0 && right >= 0 && Math.Abs(left - right) <= 1;
+                return left != -1 && right != -1 && Math.Abs(left - right) <= 1;
             }
         }
 

@@ -36,6 +36,7 @@ internal static class ReplyMask
         ["moves_to_cold"] = "the background LRU maintainer moves items between segments on its own schedule",
         ["moves_to_warm"] = "the background LRU maintainer moves items between segments on its own schedule",
         ["moves_within_lru"] = "the background LRU maintainer moves items between segments on its own schedule",
+        ["lrutail_reflocked"] = "items the background LRU maintainer found in use at an LRU tail: timing",
         ["tcpport"] = "each server listens on its own free port",
         ["total_malloced"] = "bytes of slab pages allocated: the slab allocator's page policy",
     };
@@ -54,6 +55,7 @@ internal static class ReplyMask
         ["moves_to_cold"] = "segment moves by the background maintainer: timing",
         ["moves_to_warm"] = "segment moves by the background maintainer: timing",
         ["moves_within_lru"] = "segment moves by the background maintainer: timing",
+        ["lrutail_reflocked"] = "items the background LRU maintainer found in use at an LRU tail: timing",
         ["hits_to_hot"] = "which segment an item is in when hit depends on the maintainer's timing",
         ["hits_to_warm"] = "which segment an item is in when hit depends on the maintainer's timing",
         ["hits_to_cold"] = "which segment an item is in when hit depends on the maintainer's timing",
