@@ -67,9 +67,14 @@ public struct GetRequest
     public uint VivifyExpiresAt;
     /// <summary>Meta R: if the remaining TTL is below <see cref="RecacheThreshold"/> seconds, hand out a win token.</summary>
     public bool HasRecache;
+    /// <summary>The R token as the client sent it (seconds); it is converted like an exptime, as memcached does. Pass 0 for a negative token.</summary>
     public uint RecacheThreshold;
-    /// <summary>Do not mark the item fetched or bump it (for internal reads such as migration).</summary>
+    /// <summary>Do not mark the item fetched or bump it, and count nothing in the stats (for internal reads such as migration).</summary>
     public bool NoBump;
+    /// <summary>Meta u: do not mark the item fetched or bump it, but count the read in the stats like memcached does.</summary>
+    public bool NoLruBump;
+    /// <summary>The request is a meta get (mg): with <see cref="Touch"/> a miss counts as get_misses, not touch_misses (memcached 1.6).</summary>
+    public bool MetaGet;
 }
 
 /// <summary>
@@ -81,8 +86,10 @@ public readonly ref struct ItemView
     public ReadOnlySpan<byte> Value { get; init; }
     public uint Flags { get; init; }
     public ulong Cas { get; init; }
-    /// <summary>Seconds until expiry, -1 when it never expires (meta t flag).</summary>
+    /// <summary>Seconds until expiry after this request's touch, -1 when it never expires (meta t flag).</summary>
     public int TtlRemaining { get; init; }
+    /// <summary>Seconds until expiry before this request's touch, -1 when it never expires (meta t given before T).</summary>
+    public int TtlRemainingBeforeTouch { get; init; }
     /// <summary>Seconds since the item was last accessed, measured before this access (meta l flag).</summary>
     public uint SecondsSinceLastAccess { get; init; }
     /// <summary>Whether the item had been fetched before this access (meta h flag).</summary>
@@ -95,7 +102,7 @@ public readonly ref struct ItemView
     public bool WinTokenSent { get; init; }
 }
 
-/// <summary>Receives an item under the stripe lock. Must not block or call back into the engine.</summary>
+/// <summary>Receives an item under the stripe (partition) lock. Must not block or call back into the engine.</summary>
 public interface IItemReader
 {
     void Read(in ItemView item);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
 using Trove.Server.Memcache;
 
@@ -47,7 +48,15 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
     {
         PipeReader input = connection.Transport.Input;
         PipeWriter output = connection.Transport.Output;
-        var session = new MemcacheSession(context);
+        using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
+        var session = new MemcacheSession(context, registered);
+
+        // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the
+        // node open until the shutdown timeout. Cancelling the pending read ends the loop after the
+        // batch in hand is answered.
+        CancellationToken closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
+        using CancellationTokenRegistration closing = closeRequested.Register(
+            static state => ((PipeReader)state!).CancelPendingRead(), input);
 
         while (true)
         {

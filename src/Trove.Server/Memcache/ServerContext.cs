@@ -3,7 +3,7 @@ using Trove.Storage;
 namespace Trove.Server.Memcache;
 
 /// <summary>What every connection of one node shares: the engine, settings, counters and lifetime hooks.</summary>
-public sealed class ServerContext
+public sealed partial class ServerContext
 {
     public ServerContext(CacheEngine engine, ServerOptions options, TimeProvider time)
     {

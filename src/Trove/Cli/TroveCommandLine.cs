@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Trove.Bench;
 
 namespace Trove.Cli;
 
@@ -34,6 +35,7 @@ internal static class TroveCommandLine
             return ServerCommand.RunAsync(settings, cancellationToken);
         });
 
+        root.Subcommands.Add(BenchCli.CreateCommand());
         return root;
     }
 

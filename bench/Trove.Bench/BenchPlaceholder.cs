@@ -1,5 +1,0 @@
-namespace Trove.Bench;
-
-internal static class BenchPlaceholder
-{
-}

@@ -1,0 +1,71 @@
+using System.Buffers;
+using Trove.Protocol.Text;
+using Trove.Storage;
+
+namespace Trove.Server.Memcache.Text;
+
+/// <summary>get, gets, gat, gats and bget over any number of keys.</summary>
+internal static class RetrievalCommands
+{
+    public static void Execute(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    {
+        CacheEngine engine = context.Engine;
+        bool touch = request.Command is MemcacheCommand.Gat or MemcacheCommand.Gats;
+        var get = new GetRequest
+        {
+            Touch = touch,
+            NewExpiresAt = touch ? engine.ToExpiry(request.Exptime) : 0,
+        };
+
+        // A key over 250 bytes fails the whole command: memcached still looks up (and counts) the keys before it,
+        // then throws away the values it had produced and answers only the error.
+        int overlongKey = IndexOfOverlongKey(line, request.KeysStart);
+        var reader = new ValueReplyReader(output, withCas: request.Command is MemcacheCommand.Gets or MemcacheCommand.Gats, discard: overlongKey >= 0);
+        ProtocolCounter counter = touch ? ProtocolCounter.CmdTouch : ProtocolCounter.CmdGet;
+        int index = 0;
+        foreach (TextToken token in new TextKeyEnumerator(line, request.KeysStart))
+        {
+            if (index++ == overlongKey)
+            {
+                output.Write(TextReplies.BadCommandLineFormat);
+                return;
+            }
+            ReadOnlySpan<byte> key = token.Of(line);
+            GetStatus status = engine.Get(key, in get, ref reader);
+            context.Counters.Add(counter);
+            context.PrefixStats.RecordGet(key, status == GetStatus.Hit);
+        }
+        output.Write(TextReplies.End);
+    }
+
+    /// <summary>Position (in key order) of the first key longer than memcached allows, or -1.</summary>
+    private static int IndexOfOverlongKey(ReadOnlySpan<byte> line, int keysStart)
+    {
+        if (line.Length - keysStart <= TextRequest.MaxKeyLength)
+        {
+            return -1; // no room for an overlong key: skip the scan
+        }
+        int index = 0;
+        foreach (TextToken token in new TextKeyEnumerator(line, keysStart))
+        {
+            if (token.Length > TextRequest.MaxKeyLength)
+            {
+                return index;
+            }
+            index++;
+        }
+        return -1;
+    }
+
+    /// <summary>Copies a hit straight from the engine (under its stripe lock) into the reply.</summary>
+    private readonly struct ValueReplyReader(IBufferWriter<byte> output, bool withCas, bool discard) : IItemReader
+    {
+        public void Read(in ItemView item)
+        {
+            if (!discard)
+            {
+                TextReplyWriter.WriteValue(output, item.Key, item.Flags, item.Value, withCas, item.Cas);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+namespace Trove.Storage;
+
+/// <summary>get/gets/gat/gats and meta get.</summary>
+public sealed unsafe partial class CacheEngine
+{
+    /// <summary>
+    /// Looks an item up and, on a hit, hands it to <paramref name="reader"/> while the partition lock is held.
+    /// Applies touch (gat, meta T), win tokens (meta N, R, stale items) and the LRU bump like memcached.
+    /// </summary>
+    public GetStatus Get<TReader>(ReadOnlySpan<byte> key, in GetRequest request, ref TReader reader)
+        where TReader : IItemReader, allows ref struct
+    {
+        if (key.Length > KeyMaxLength)
+        {
+            return GetStatus.Miss;
+        }
+
+        ulong hash = XxHash64.Hash(key);
+        Partition part = PartitionFor(hash);
+        uint now = Now;
+        GetStatus status = TryGet(part, key, hash, now, request, ref reader, isRetry: false, spare: null, out bool needSpare);
+        if (!needSpare)
+        {
+            return status;
+        }
+
+        // Vivify on miss: allocate the empty item without holding the partition lock, then look again.
+        ItemHeader* spare = AllocateItem(ItemHeader.TotalSize(key.Length, 0), now);
+        if (spare != null)
+        {
+            WriteHeader(spare, key, 0, 0, 0);
+        }
+
+        return TryGet(part, key, hash, now, request, ref reader, isRetry: true, spare, out _);
+    }
+
+    /// <summary>
+    /// One locked attempt. A vivifying miss on the first attempt asks for a spare item through
+    /// <paramref name="needSpare"/>; on the retry the spare is linked (or freed if the key appeared meanwhile),
+    /// and a null spare means the allocation failed, so the miss stands.
+    /// </summary>
+    private GetStatus TryGet<TReader>(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, in GetRequest request, ref TReader reader, bool isRetry, ItemHeader* spare, out bool needSpare)
+        where TReader : IItemReader, allows ref struct
+    {
+        bool count = !request.NoBump;
+        needSpare = false;
+        ItemHeader* dead;
+        GetStatus status;
+        part.Lock.Enter();
+        try
+        {
+            ItemHeader* item = FindLive(part, key, hash, now, count, out _, out dead);
+            bool created = false;
+            if (item == null)
+            {
+                if (request.Vivify && !isRetry)
+                {
+                    needSpare = true;
+                    status = GetStatus.Miss;
+                }
+                else if (spare != null)
+                {
+                    spare->ExpiresAt = request.VivifyExpiresAt;
+                    Link(part, spare, hash, now, 0, -1, null);
+                    item = spare;
+                    spare = null;
+                    created = true;
+                    status = GetStatus.Vivified;
+                }
+                else
+                {
+                    if (count)
+                    {
+                        if (request.Touch && !request.MetaGet)
+                        {
+                            part.Counters.TouchMisses++;
+                        }
+                        else
+                        {
+                            part.Counters.GetMisses++;
+                        }
+                    }
+
+                    status = GetStatus.Miss;
+                }
+            }
+            else
+            {
+                status = GetStatus.Hit;
+            }
+
+            if (item != null)
+            {
+                Serve(part, item, now, created, request, ref reader);
+            }
+        }
+        finally
+        {
+            part.Lock.Exit();
+        }
+
+        if (dead != null)
+        {
+            FreeItem(dead);
+        }
+
+        if (spare != null)
+        {
+            FreeItem(spare);
+        }
+
+        return status;
+    }
+
+    /// <summary>Applies the request to a live item and shows it to the reader. Caller holds the partition lock.</summary>
+    private void Serve<TReader>(Partition part, ItemHeader* item, uint now, bool created, in GetRequest request, ref TReader reader)
+        where TReader : IItemReader, allows ref struct
+    {
+        ItemFlags flags = item->Flags;
+        int ttlBeforeTouch = TtlOf(item, now);
+        if (request.Touch)
+        {
+            item->ExpiresAt = request.NewExpiresAt;
+        }
+
+        // Win tokens, in memcached's order: R may win, a token already out shows Z, a stale item wins if none is out.
+        bool tokenSent = (flags & ItemFlags.TokenSent) != 0;
+        bool stale = (flags & ItemFlags.Stale) != 0;
+        bool won = created;
+        if (request.HasRecache && !created && !tokenSent && item->ExpiresAt != 0
+            && item->ExpiresAt < ExpiryAt(request.RecacheThreshold, now))
+        {
+            won = true;
+        }
+
+        if (stale && !tokenSent)
+        {
+            won = true;
+        }
+
+        if (won)
+        {
+            item->Flags |= ItemFlags.TokenSent;
+        }
+
+        var view = new ItemView
+        {
+            Key = ItemHeader.Key(item),
+            Value = ItemHeader.Value(item),
+            Flags = item->ClientFlags,
+            Cas = item->Cas,
+            TtlRemaining = TtlOf(item, now),
+            TtlRemainingBeforeTouch = ttlBeforeTouch,
+            SecondsSinceLastAccess = now - item->Time,
+            FetchedBefore = (flags & ItemFlags.Fetched) != 0,
+            Win = won,
+            Stale = stale,
+            WinTokenSent = tokenSent,
+        };
+        reader.Read(in view);
+
+        if (request.NoBump)
+        {
+            return;
+        }
+
+        if (!request.NoLruBump)
+        {
+            Bump(item, now);
+        }
+
+        if (request.Touch)
+        {
+            part.Tally(item->SlabClass, ClassTally.TouchHits)++;
+        }
+        else
+        {
+            part.Tally(item->SlabClass, ClassTally.GetHits)++;
+        }
+    }
+}

@@ -1,0 +1,173 @@
+namespace Trove.Storage;
+
+/// <summary>delete, meta delete (invalidate, remove value) and touch.</summary>
+public sealed unsafe partial class CacheEngine
+{
+    /// <summary>Removes an item, or with meta flags marks it stale or empties its value.</summary>
+    public DeleteStatus Delete(ReadOnlySpan<byte> key, in DeleteRequest request)
+    {
+        if (key.Length > KeyMaxLength)
+        {
+            return DeleteStatus.NotFound;
+        }
+
+        ulong hash = XxHash64.Hash(key);
+        Partition part = PartitionFor(hash);
+        uint now = Now;
+        ItemHeader* dead;
+        ItemHeader* removed = null;
+        DeleteStatus status;
+        ulong expectedCas = 0;
+        ItemHeader* expected = null;
+        part.Lock.Enter();
+        try
+        {
+            ItemHeader* item = FindLive(part, key, hash, now, countStats: true, out int slot, out dead);
+            if (item == null)
+            {
+                part.Counters.DeleteMisses++;
+                status = DeleteStatus.NotFound;
+            }
+            else if (request.HasCompareCas && request.CompareCas != item->Cas)
+            {
+                part.Counters.DeleteMisses++;
+                status = DeleteStatus.Exists;
+            }
+            else if (request.Invalidate)
+            {
+                // memcached md I: keep the item, mark it stale, let the next client win, bump the CAS.
+                if (request.Touch)
+                {
+                    item->ExpiresAt = request.NewExpiresAt;
+                }
+
+                item->Flags = (item->Flags | ItemFlags.Stale) & ~ItemFlags.TokenSent;
+                item->Cas = request.NewCas != 0 ? request.NewCas : _cas.Next();
+                status = DeleteStatus.Deleted;
+            }
+            else if (request.RemoveValueOnly)
+            {
+                expected = item;
+                expectedCas = item->Cas;
+                status = DeleteStatus.Deleted;
+            }
+            else
+            {
+                part.Tally(item->SlabClass, ClassTally.DeleteHits)++;
+                Unlink(part, slot, item);
+                removed = item;
+                status = DeleteStatus.Deleted;
+            }
+        }
+        finally
+        {
+            part.Lock.Exit();
+        }
+
+        if (dead != null)
+        {
+            FreeItem(dead);
+        }
+
+        if (removed != null)
+        {
+            FreeItem(removed);
+        }
+
+        return expected == null ? status : RemoveValue(part, key, hash, now, expected, expectedCas, request.NewCas);
+    }
+
+    /// <summary>touch: sets a new expiry on a live item (counts as a fetch, keeps the CAS).</summary>
+    public TouchStatus Touch(ReadOnlySpan<byte> key, uint newExpiresAt)
+    {
+        if (key.Length > KeyMaxLength)
+        {
+            return TouchStatus.NotFound;
+        }
+
+        ulong hash = XxHash64.Hash(key);
+        Partition part = PartitionFor(hash);
+        uint now = Now;
+        ItemHeader* dead;
+        TouchStatus status;
+        part.Lock.Enter();
+        try
+        {
+            ItemHeader* item = FindLive(part, key, hash, now, countStats: true, out _, out dead);
+            if (item == null)
+            {
+                part.Counters.TouchMisses++;
+                status = TouchStatus.NotFound;
+            }
+            else
+            {
+                Bump(item, now);
+                item->ExpiresAt = newExpiresAt;
+                part.Tally(item->SlabClass, ClassTally.TouchHits)++;
+                status = TouchStatus.Touched;
+            }
+        }
+        finally
+        {
+            part.Lock.Exit();
+        }
+
+        if (dead != null)
+        {
+            FreeItem(dead);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// Meta delete x: replaces the item with one that has the same key and exptime, no value, no client flags and a new CAS.
+    /// The replacement is allocated without the lock; if the item changed meanwhile, the newer item is left alone.
+    /// </summary>
+    private DeleteStatus RemoveValue(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, ItemHeader* expected, ulong expectedCas, ulong newCas)
+    {
+        ItemHeader* empty = AllocateItem(ItemHeader.TotalSize(key.Length, 0), now);
+        if (empty == null)
+        {
+            return DeleteStatus.NotFound;
+        }
+
+        WriteHeader(empty, key, 0, 0, 0);
+        ItemHeader* dead;
+        ItemHeader* replaced = null;
+        part.Lock.Enter();
+        try
+        {
+            ItemHeader* current = FindLive(part, key, hash, now, countStats: false, out int slot, out dead);
+            if (current == expected && current->Cas == expectedCas)
+            {
+                empty->ExpiresAt = current->ExpiresAt;
+                part.Tally(current->SlabClass, ClassTally.DeleteHits)++;
+                Link(part, empty, hash, now, newCas, slot, current);
+                replaced = current;
+                empty = null;
+            }
+        }
+        finally
+        {
+            part.Lock.Exit();
+        }
+
+        if (dead != null)
+        {
+            FreeItem(dead);
+        }
+
+        if (replaced != null)
+        {
+            FreeItem(replaced);
+        }
+
+        if (empty != null)
+        {
+            FreeItem(empty);
+        }
+
+        return DeleteStatus.Deleted;
+    }
+}
