@@ -82,9 +82,10 @@ public sealed partial class SessionDumpTests
     }
 
     [Fact]
-    public void StatsSizesCountsItemsBy32ByteBuckets()
+    public void StatsSizesCountsItemsStoredSinceTrackingBy32ByteBuckets()
     {
         using var harness = new SessionHarness();
+        harness.Send("set before 0 0 1\r\nx\r\nset d 0 0 1\r\nx\r\n");
         harness.Send("stats sizes_enable\r\nset c 0 0 10\r\n0123456789\r\nset d 0 0 10\r\n0123456789\r\nset big 1 0 100\r\n" + new string('b', 100) + "\r\n");
 
         // memcached's item size: 48-byte header, key + NUL, flags if non-zero, value + CRLF, 8-byte CAS.
