@@ -75,9 +75,15 @@ public sealed unsafe partial class CacheEngine
                                 Unlink(part, _crawlSlot, item);
                                 batch[count++] = item;
                             }
-                            else if (item->Time < _crawlOldest[item->SlabClass])
+                            else
                             {
-                                _crawlOldest[item->SlabClass] = item->Time;
+                                // Like memcached's LRU maintainer: a still-hot item re-activates (refreshing its
+                                // access time) on its next read, so access times keep tracking recency.
+                                item->Clock &= unchecked((byte)~ItemHeader.ClockActive);
+                                if (item->Time < _crawlOldest[item->SlabClass])
+                                {
+                                    _crawlOldest[item->SlabClass] = item->Time;
+                                }
                             }
                         }
 

@@ -6,8 +6,11 @@ namespace Trove.Storage;
 /// <summary>Item primitives shared by the commands. Unless stated otherwise the caller holds the partition lock.</summary>
 public sealed unsafe partial class CacheEngine
 {
-    /// <summary>CLOCK count given to a new item: it survives one full pass of the hand even if never read.</summary>
-    private const byte InitialClock = 1;
+    /// <summary>
+    /// CLOCK count of a new item: none. When memory is full a new item takes the victim's chunk, just behind the
+    /// hand, so it still lives a whole revolution; unread items thus leave in insertion order, like memcached's COLD LRU.
+    /// </summary>
+    private const byte InitialClock = 0;
 
     /// <summary>
     /// The live item for a key. An expired or flushed item is unlinked on the way (memcached's lazy expiry) and

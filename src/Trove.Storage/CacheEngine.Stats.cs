@@ -111,6 +111,7 @@ public sealed unsafe partial class CacheEngine
             HashPowerLevel = hashSlots <= 1 ? 0 : (int)long.Log2(hashSlots),
             HashBytes = hashSlots * sizeof(ulong),
             TotalMalloced = _pages.Malloced,
+            GlobalPagePool = _pages.PooledPages,
             ActiveSlabs = activeSlabs,
             SlabsMoved = Volatile.Read(ref _slabsMoved),
             SlabReassignRescues = Volatile.Read(ref _slabReassignRescues),

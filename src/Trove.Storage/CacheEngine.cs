@@ -187,7 +187,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
         return (uint)(exptime + now);
     }
 
-    private int PartitionIndex(ulong hash) => _partitionBits == 0 ? 0 : (int)(hash >> (64 - _partitionBits));
+    private int PartitionIndex(ulong hash) => KeyPartitioner.PartitionOfHash(hash, _partitionBits);
 
     private Partition PartitionFor(ulong hash) => _partitions[PartitionIndex(hash)];
 

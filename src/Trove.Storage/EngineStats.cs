@@ -40,6 +40,8 @@ public sealed class EngineStats
     public long HashBytes { get; init; }
     /// <summary>Bytes of item memory taken from the system (pages and large items).</summary>
     public long TotalMalloced { get; init; }
+    /// <summary>Free pages kept for any class (memcached slab_global_page_pool).</summary>
+    public int GlobalPagePool { get; init; }
     /// <summary>Slab classes that own at least one page.</summary>
     public int ActiveSlabs { get; init; }
     public long SlabsMoved { get; init; }

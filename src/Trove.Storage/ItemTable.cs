@@ -160,11 +160,14 @@ internal unsafe struct ItemTable
         }
     }
 
-    /// <summary>Re-inserts every entry into a table sized for <paramref name="needed"/> entries at most 3/8 full.</summary>
+    /// <summary>
+    /// Re-inserts every entry (dropping tombstones) into the smallest table that holds <paramref name="needed"/>
+    /// entries at most half full. With the 3/4 trigger, a table is between 3/8 and 3/4 full.
+    /// </summary>
     private void Rebuild(int needed)
     {
         int capacity = InitialCapacity;
-        while (needed * 8L > capacity * 3L)
+        while (needed * 2L > capacity)
         {
             capacity *= 2;
         }

@@ -7,7 +7,7 @@ namespace Trove.Storage;
 /// the arena's list (for O(1) removal) and the allocation size, then the item. The list doubles as the CLOCK ring for eviction.
 /// Every member requires <see cref="Lock"/>; while it is held no large item is freed.
 /// </summary>
-internal sealed unsafe class LargeArena
+internal sealed unsafe class LargeArena : IClockRing
 {
     private const int PrefixSize = 8;
     private nint[] _items = new nint[16];
@@ -18,7 +18,11 @@ internal sealed unsafe class LargeArena
     /// <summary>Bytes allocated for large items (counted in the budget).</summary>
     public long Bytes { get; private set; }
     public uint TailTime { get; set; }
-    public EvictionCounters Counters;
+    public ref EvictionCounters Counters => ref _counters;
+
+    /// <summary>Large items are whole allocations: any key length is readable.</summary>
+    public int ChunkSize => int.MaxValue;
+    private EvictionCounters _counters;
 
     public static long AllocationSize(int itemSize) => itemSize + (long)PrefixSize;
 

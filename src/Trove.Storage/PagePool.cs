@@ -22,8 +22,7 @@ internal sealed unsafe class PagePool : IDisposable
     /// <summary>Bytes allocated from the system for pages (in a class or pooled) and large items.</summary>
     public long Malloced => Volatile.Read(ref _malloced);
 
-    public bool IsFull => Volatile.Read(ref _malloced) + SlabClassTable.PageSize > Volatile.Read(ref _limit) && PooledPages == 0;
-
+    /// <summary>Pages waiting in the pool (memcached slab_global_page_pool).</summary>
     public int PooledPages
     {
         get

@@ -56,6 +56,11 @@ internal sealed class Partition : IDisposable
 {
     /// <summary>Statistics-only tallies start here; lower indices are state.</summary>
     private const int FirstStatisticTally = (int)ClassTally.GetHits;
+    /// <summary>
+    /// Unused longs before and after the tallies, so that the arrays of different partitions (allocated next to each
+    /// other) never share a cache line: tallies are written on every request.
+    /// </summary>
+    private const int Padding = 8;
 
     private readonly long[]?[] _byClass;
 
@@ -73,13 +78,13 @@ internal sealed class Partition : IDisposable
 
     /// <summary>A per-class tally; allocated on first use of the class in this partition. Caller holds the lock.</summary>
     public ref long Tally(int classId, ClassTally which)
-        => ref (_byClass[classId] ??= new long[(int)ClassTally.Count])[(int)which];
+        => ref (_byClass[classId] ??= new long[Padding + (int)ClassTally.Count + Padding])[Padding + (int)which];
 
     /// <summary>Reads a tally without allocating (stats snapshot; racy reads of 64-bit values are fine).</summary>
     public long ReadTally(int classId, ClassTally which)
     {
         long[]? tallies = Volatile.Read(ref _byClass[classId]);
-        return tallies is null ? 0 : Volatile.Read(ref tallies[(int)which]);
+        return tallies is null ? 0 : Volatile.Read(ref tallies[Padding + (int)which]);
     }
 
     /// <summary>Clears statistics but keeps item counts. Caller holds the lock.</summary>
@@ -90,7 +95,7 @@ internal sealed class Partition : IDisposable
         {
             if (tallies is not null)
             {
-                Array.Clear(tallies, FirstStatisticTally, tallies.Length - FirstStatisticTally);
+                Array.Clear(tallies, Padding + FirstStatisticTally, (int)ClassTally.Count - FirstStatisticTally);
             }
         }
     }

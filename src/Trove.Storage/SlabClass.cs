@@ -19,7 +19,7 @@ internal struct EvictionCounters
 /// Every member requires <see cref="Lock"/>, which also guarantees that no chunk of the class changes identity
 /// (is freed or reallocated) while it is held.
 /// </summary>
-internal sealed unsafe class SlabClass
+internal sealed unsafe class SlabClass : IClockRing
 {
     private nint[] _pages = new nint[4];
     private int _carvePage = -1;
@@ -45,7 +45,9 @@ internal sealed unsafe class SlabClass
     public long UsedChunks { get; private set; }
     /// <summary>Engine time of the last access of the items this class most recently gave up (its "LRU tail").</summary>
     public uint TailTime { get; set; }
-    public EvictionCounters Counters;
+    private EvictionCounters _counters;
+
+    public ref EvictionCounters Counters => ref _counters;
 
     public long TotalChunks => (long)PageCount * ChunksPerPage;
 

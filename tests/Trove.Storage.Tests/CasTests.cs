@@ -87,4 +87,27 @@ public sealed class CasTests : IDisposable
         Assert.Equal(DeleteStatus.Exists, _engine.Delete("k", new DeleteRequest { HasCompareCas = true, CompareCas = cas + 1 }));
         Assert.Equal(DeleteStatus.Deleted, _engine.Delete("k", new DeleteRequest { HasCompareCas = true, CompareCas = cas }));
     }
+
+    [Fact]
+    public void CasNumbersFollowMemcachedAcrossCommands()
+    {
+        // The same sequence against memcached 1.6.18 gives exactly these CAS values.
+        _engine.Set("a", "x");
+        Assert.Equal(StoreStatus.Exists, _engine.Cas("a", "y", 99).Status);
+        Assert.Equal(StoreStatus.NotStored, _engine.Store(StoreMode.Add, "a", "z").Status);
+        Assert.Equal(2UL, _engine.Set("b", "y").Cas);
+        Assert.Equal(3UL, _engine.Store(StoreMode.Append, "b", "q").Cas);
+        _engine.Delete("b", new DeleteRequest { Invalidate = true });
+        Assert.Equal(4UL, _engine.Get("b").Cas);
+        Assert.Equal(5UL, _engine.Get("nv", new GetRequest { Vivify = true }).Cas);
+        _engine.Touch("b", 10);
+        Assert.Equal(4UL, _engine.Get("b").Cas);
+        _engine.Incr("nosuch", 1);
+        Assert.Equal(6UL, _engine.Set("n", "10").Cas);
+        Assert.Equal(7UL, _engine.Decr("n", 1).Cas);
+        Assert.Equal("9 ", _engine.GetText("n"));
+        _engine.Store(StoreMode.Replace, "zz", "x");
+        _engine.Store(StoreMode.Prepend, "zz", "x");
+        Assert.Equal(8UL, _engine.Set("zz", "x").Cas);
+    }
 }

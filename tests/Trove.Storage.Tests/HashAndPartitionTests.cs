@@ -33,6 +33,7 @@ public sealed class HashAndPartitionTests
         var clock = new ManualTimeProvider();
         using var engine = EngineTestHelpers.Create(clock, partitions: partitions);
         Assert.Equal(expected, engine.PartitionOf(Encoding.ASCII.GetBytes(key)));
+        Assert.Equal(expected, KeyPartitioner.PartitionOf(Encoding.ASCII.GetBytes(key), partitions));
     }
 
     [Theory]

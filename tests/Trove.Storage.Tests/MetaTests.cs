@@ -148,6 +148,25 @@ public sealed class MetaTests : IDisposable
     }
 
     [Fact]
+    public void ACrawlerPassLetsTheNextReadRefreshTheAccessTime()
+    {
+        _engine.Set("k", "v");
+        _engine.Get("k");
+        _engine.Get("k");
+        _clock.AdvanceSeconds(100);
+        Assert.Equal(100u, _engine.Get("k").SecondsSinceLastAccess);
+
+        while (_engine.GetStats().CrawlerPasses == 0)
+        {
+            _engine.CrawlExpired(1000);
+        }
+
+        _engine.Get("k");
+        _clock.AdvanceSeconds(1);
+        Assert.Equal(1u, _engine.Get("k").SecondsSinceLastAccess);
+    }
+
+    [Fact]
     public void NoLruBumpLeavesTheItemUnfetchedButCountsTheHit()
     {
         _engine.Set("k", "v");
