@@ -199,7 +199,7 @@ public sealed class MemcacheSession
 
     private void ProcessMeta(ReadOnlySpan<byte> line, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
     {
-        long blockLength = MetaCommands.Frame(line, _context, _held, out bool rejected);
+        long blockLength = Math.Max(0, MetaCommands.Frame(line, _context, _held, out bool rejected));
         if (rejected)
         {
             _swallowRemaining = blockLength;
