@@ -4,19 +4,6 @@ using Trove.Protocol.Text;
 
 namespace Trove.Server.Memcache;
 
-/// <summary>What memcached's "stats conns" reports as a connection's state.</summary>
-public enum ConnectionState : byte
-{
-    /// <summary>Idle, waiting for a command (conn_read).</summary>
-    Read,
-    /// <summary>Executing commands (conn_parse_cmd).</summary>
-    ParseCommand,
-    /// <summary>Waiting for the rest of a value (conn_nread).</summary>
-    ReadValue,
-    /// <summary>Discarding a rejected value (conn_swallow).</summary>
-    Swallow,
-}
-
 /// <summary>
 /// The open client connections of a node, for "stats conns" and "connection_structures". Each connection gets the
 /// lowest free id at or above <see cref="FirstClientId"/>, the way memcached's connections are named by their file
@@ -122,40 +109,4 @@ public sealed class ConnectionRegistry
         ConnectionState.Swallow => "conn_swallow"u8,
         _ => "conn_read"u8,
     };
-}
-
-/// <summary>One registered client connection. The session updates its state; disposing it unregisters it.</summary>
-public sealed class ClientConnection : IDisposable
-{
-    private readonly ConnectionRegistry _registry;
-    private volatile uint _lastCommandTime;
-    private volatile ConnectionState _state;
-
-    internal ClientConnection(ConnectionRegistry registry, int id, EndPoint? remote, EndPoint? local, uint now)
-    {
-        _registry = registry;
-        Id = id;
-        Remote = remote;
-        Local = local;
-        _lastCommandTime = now;
-    }
-
-    public int Id { get; }
-    public EndPoint? Remote { get; }
-    public EndPoint? Local { get; }
-
-    /// <summary>Engine time of the last command (memcached's last_cmd_time).</summary>
-    public uint LastCommandTime
-    {
-        get => _lastCommandTime;
-        internal set => _lastCommandTime = value;
-    }
-
-    public ConnectionState State
-    {
-        get => _state;
-        internal set => _state = value;
-    }
-
-    public void Dispose() => _registry.Unregister(this);
 }

@@ -12,17 +12,23 @@ namespace Trove.Server.Memcache;
 /// instead of executing it: frame a line (<see cref="TextLineReader"/>), parse it (<see cref="TextCommandParser"/>),
 /// execute it (<see cref="TextCommandHandler"/> or <see cref="MetaCommands"/>), which writes the reply.
 /// </summary>
+/// <remarks>
+/// Replies are released when memcached would send them (see <see cref="HeldReplies"/>): at the end of the input,
+/// before a get's values, after "mn" and every 20 commands, but not while a value is still arriving or being
+/// discarded. Not thread safe: one connection calls it at a time.
+/// </remarks>
 public sealed class MemcacheSession
 {
+    /// <summary>memcached's reqs_per_event: commands it runs per read event before sending what it holds and yielding.</summary>
+    private const int RequestsPerEvent = 20;
+
+    /// <summary>A line copy above this size (a huge multi-get) is dropped after use instead of kept by the connection.</summary>
+    private const int RetainedLineCopyCapacity = 16 * 1024;
+
     private readonly ServerContext _context;
     private readonly ClientConnection? _connection;
     private readonly PendingBlock _pending = new();
-
-    /// <summary>
-    /// Commands run in the current batch since the last retrieval. memcached sends replies when a batch ends or
-    /// after a get, so these are the replies it would still hold when a command needs an empty reply queue.
-    /// </summary>
-    private int _unsentCommands;
+    private readonly HeldReplies _held = new();
 
     /// <summary>Bytes of a rejected value still to discard as they arrive (memcached's conn_swallow).</summary>
     private long _swallowRemaining;
@@ -30,8 +36,11 @@ public sealed class MemcacheSession
     /// <summary>Holds a command line that arrived split across buffer segments.</summary>
     private byte[] _lineCopy = [];
 
-    /// <summary>A line copy above this size (a huge multi-get) is dropped after use instead of kept by the connection.</summary>
-    private const int RetainedLineCopyCapacity = 16 * 1024;
+    /// <summary>Commands memcached would still run in this read event before it yields (its nreqs).</summary>
+    private int _requestsLeft;
+
+    /// <summary>Commands since replies were last sent: memcached's queue of unsent replies is not empty.</summary>
+    private int _unsentCommands;
 
     public MemcacheSession(ServerContext context)
         : this(context, connection: null)
@@ -55,10 +64,10 @@ public sealed class MemcacheSession
     public SessionResult Process(in ReadOnlySequence<byte> input, IBufferWriter<byte> output, out SequencePosition consumed, out SequencePosition examined)
     {
         var reader = new SequenceReader<byte>(input);
-        SessionResult result = SessionResult.Continue;
-        _unsentCommands = 0;
+        CommandOutcome outcome = CommandOutcome.Continue;
+        _requestsLeft = RequestsPerEvent;
         MarkActive();
-        while (result == SessionResult.Continue)
+        while (outcome == CommandOutcome.Continue)
         {
             if (_swallowRemaining > 0)
             {
@@ -69,6 +78,7 @@ public sealed class MemcacheSession
                 {
                     break;
                 }
+                CommandDone(output);
             }
             if (_pending.Kind != PendingKind.None)
             {
@@ -76,7 +86,8 @@ public sealed class MemcacheSession
                 {
                     break;
                 }
-                CompletePending(output);
+                CompletePending();
+                CommandDone(output);
                 continue;
             }
             if (reader.End)
@@ -91,20 +102,172 @@ public sealed class MemcacheSession
             }
             if (framing != OperationStatus.Done)
             {
-                result = SessionResult.Close; // junk without a newline: memcached hangs up
+                outcome = CommandOutcome.HangUp; // junk without a newline
                 break;
             }
-            result = ProcessLine(TextCommandParser.CommandText(Flatten(rawLine)), ref reader, output);
+            outcome = ProcessLine(TextCommandParser.CommandText(Flatten(rawLine)), ref reader, output);
             if (_lineCopy.Length > RetainedLineCopyCapacity)
             {
                 _lineCopy = [];
             }
         }
 
+        switch (outcome)
+        {
+            case CommandOutcome.HangUp:
+                _held.Discard(); // memcached closes without sending what it held
+                break;
+            case CommandOutcome.Quit:
+                _held.FlushTo(output);
+                break;
+            default:
+                // memcached sends what it holds once it runs out of input, but not while it reads or discards a value.
+                if (_swallowRemaining == 0 && _pending.Kind == PendingKind.None)
+                {
+                    _held.FlushTo(output);
+                    _unsentCommands = 0;
+                }
+                break;
+        }
         consumed = reader.Position;
         examined = input.End;
         MarkIdle();
-        return result;
+        return outcome == CommandOutcome.Continue ? SessionResult.Continue : SessionResult.Close;
+    }
+
+    private CommandOutcome ProcessLine(ReadOnlySpan<byte> line, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
+    {
+        TextCommandParser.Parse(line, out TextRequest request);
+        if (request.Command == MemcacheCommand.Meta)
+        {
+            ProcessMeta(line, ref reader, output);
+            return CommandOutcome.Continue;
+        }
+        if (request.Error == TextError.None && request.HasDataBlock)
+        {
+            ProcessStorage(line, in request, ref reader, output);
+            return CommandOutcome.Continue;
+        }
+
+        IBufferWriter<byte> target = _held;
+        bool sendsAtOnce = false;
+        if (request.Error == TextError.None && request.IsRetrieval)
+        {
+            if (RetrievalCommands.IndexOfOverlongKey(line, request.KeysStart) >= 0)
+            {
+                _held.Discard(); // memcached throws away every reply it had not sent yet
+            }
+            else
+            {
+                // memcached sends a get's reply, and everything queued before it, at once.
+                _held.FlushTo(output);
+                target = output;
+                sendsAtOnce = true;
+            }
+        }
+
+        CommandOutcome outcome = TextCommandHandler.Execute(_context, in request, line, target, _connection, repliesPending: _unsentCommands > 0);
+        if (outcome == CommandOutcome.Continue)
+        {
+            CommandDone(output);
+            if (sendsAtOnce)
+            {
+                _unsentCommands = 0;
+            }
+        }
+        return outcome;
+    }
+
+    private void ProcessStorage(ReadOnlySpan<byte> line, in TextRequest request, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
+    {
+        if (!StorageCommands.Admit(_context, in request, line, _held))
+        {
+            _swallowRemaining = request.DataLength + 2L;
+            return;
+        }
+        int blockLength = request.DataLength + 2;
+        if (reader.Remaining >= blockLength)
+        {
+            StorageCommands.Complete(_context, in request, line, reader.UnreadSequence.Slice(0, blockLength), _held);
+            reader.Advance(blockLength);
+            CommandDone(output);
+            return;
+        }
+        _pending.Start(PendingKind.Text, line, blockLength);
+        _pending.TryFill(ref reader);
+    }
+
+    private void ProcessMeta(ReadOnlySpan<byte> line, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
+    {
+        long blockLength = Math.Max(0, MetaCommands.Frame(line, _context, _held, out bool rejected));
+        if (rejected)
+        {
+            _swallowRemaining = blockLength;
+            if (blockLength == 0)
+            {
+                CommandDone(output);
+            }
+            return;
+        }
+        if (reader.Remaining >= blockLength)
+        {
+            ReadOnlySequence<byte> block = blockLength == 0 ? ReadOnlySequence<byte>.Empty : reader.UnreadSequence.Slice(0, blockLength);
+            MetaCommands.Execute(line, block, _context, _held);
+            reader.Advance(blockLength);
+            FinishMeta(line, output);
+            return;
+        }
+        if (blockLength > Array.MaxLength)
+        {
+            // Frame never admits a block this size; if it did, discard it rather than try to buffer it.
+            _swallowRemaining = blockLength;
+            return;
+        }
+        _pending.Start(PendingKind.Meta, line, (int)blockLength);
+        _pending.TryFill(ref reader);
+    }
+
+    private void FinishMeta(ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    {
+        if (line.StartsWith("mn"u8))
+        {
+            // mn exists to make memcached send everything it holds.
+            _held.FlushTo(output);
+            _unsentCommands = 0;
+        }
+        CommandDone(output);
+    }
+
+    private void CompletePending()
+    {
+        ReadOnlySpan<byte> line = _pending.Line;
+        if (_pending.Kind == PendingKind.Meta)
+        {
+            MetaCommands.Execute(line, _pending.Data, _context, _held);
+        }
+        else
+        {
+            // Parsing is pure, so parsing the saved line again yields the request that was admitted.
+            TextCommandParser.Parse(line, out TextRequest request);
+            StorageCommands.Complete(_context, in request, line, _pending.Data, _held);
+        }
+        _pending.Release();
+    }
+
+    /// <summary>
+    /// After each command, as memcached's conn_new_cmd: once it has run its quota of commands for a read event it
+    /// sends what it holds and yields (counted in conn_yields); Trove goes on with the next command at once.
+    /// </summary>
+    private void CommandDone(IBufferWriter<byte> output)
+    {
+        _unsentCommands++;
+        if (--_requestsLeft < 0)
+        {
+            _held.FlushTo(output);
+            _unsentCommands = 0;
+            _context.Counters.Add(ProtocolCounter.ConnYields);
+            _requestsLeft = RequestsPerEvent - 1;
+        }
     }
 
     private void MarkActive()
@@ -124,88 +287,6 @@ public sealed class MemcacheSession
                 : _pending.Kind != PendingKind.None ? ConnectionState.ReadValue
                 : ConnectionState.Read;
         }
-    }
-
-    private SessionResult ProcessLine(ReadOnlySpan<byte> line, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
-    {
-        TextCommandParser.Parse(line, out TextRequest request);
-        if (request.Command == MemcacheCommand.Meta)
-        {
-            // "mn" makes memcached send everything it holds; other meta commands leave their replies queued.
-            _unsentCommands = line.StartsWith("mn"u8) ? 0 : _unsentCommands + 1;
-            return ProcessMeta(line, ref reader, output);
-        }
-        if (request.Error == TextError.None && request.HasDataBlock)
-        {
-            _unsentCommands++;
-            ProcessStorage(line, in request, ref reader, output);
-            return SessionResult.Continue;
-        }
-        SessionResult result = TextCommandHandler.Execute(_context, in request, line, output, _connection, _unsentCommands > 0);
-        _unsentCommands = request.IsRetrieval ? 0 : _unsentCommands + 1;
-        return result;
-    }
-
-    private void ProcessStorage(ReadOnlySpan<byte> line, in TextRequest request, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
-    {
-        if (!StorageCommands.Admit(_context, in request, line, output))
-        {
-            _swallowRemaining = request.DataLength + 2L;
-            return;
-        }
-        int blockLength = request.DataLength + 2;
-        if (reader.Remaining >= blockLength)
-        {
-            StorageCommands.Complete(_context, in request, line, reader.UnreadSequence.Slice(0, blockLength), output);
-            reader.Advance(blockLength);
-            return;
-        }
-        _pending.Start(PendingKind.Text, line, blockLength);
-        _pending.TryFill(ref reader);
-    }
-
-    private SessionResult ProcessMeta(ReadOnlySpan<byte> line, ref SequenceReader<byte> reader, IBufferWriter<byte> output)
-    {
-        long blockLength = MetaCommands.Frame(line, _context, output, out bool rejected);
-        if (rejected)
-        {
-            _swallowRemaining = blockLength;
-            return SessionResult.Continue;
-        }
-        if (blockLength == 0)
-        {
-            MetaCommands.Execute(line, ReadOnlySequence<byte>.Empty, _context, output);
-            return SessionResult.Continue;
-        }
-        if (reader.Remaining >= blockLength)
-        {
-            MetaCommands.Execute(line, reader.UnreadSequence.Slice(0, blockLength), _context, output);
-            reader.Advance(blockLength);
-            return SessionResult.Continue;
-        }
-        if (blockLength > Array.MaxLength)
-        {
-            return SessionResult.Close; // cannot happen for a framed item; never buffer an impossible block
-        }
-        _pending.Start(PendingKind.Meta, line, (int)blockLength);
-        _pending.TryFill(ref reader);
-        return SessionResult.Continue;
-    }
-
-    private void CompletePending(IBufferWriter<byte> output)
-    {
-        ReadOnlySpan<byte> line = _pending.Line;
-        if (_pending.Kind == PendingKind.Meta)
-        {
-            MetaCommands.Execute(line, _pending.Data, _context, output);
-        }
-        else
-        {
-            // Parsing is pure, so parsing the saved line again yields the request that was admitted.
-            TextCommandParser.Parse(line, out TextRequest request);
-            StorageCommands.Complete(_context, in request, line, _pending.Data, output);
-        }
-        _pending.Release();
     }
 
     /// <summary>The raw line as one span, copying only when it arrived split across segments.</summary>

@@ -29,6 +29,12 @@ public sealed class RuntimeSettings
     /// <summary>"stats sizes_enable": whether the item-size histogram is kept (memcached's track_sizes).</summary>
     public bool TrackSizes { get; set; }
 
+    /// <summary>
+    /// The engine's next CAS when size tracking was switched on. memcached's histogram counts items linked since
+    /// then; every link takes a new CAS, so those are the items with a CAS at least this.
+    /// </summary>
+    public ulong TrackSizesFromCas { get; set; }
+
     public uint ExtItemSize { get; set; } = 512;
     public uint ExtItemAge { get; set; } = uint.MaxValue;
     public uint ExtLowTtl { get; set; }

@@ -29,9 +29,15 @@ internal static class EngineStatsWriter
         }
         else if (group.SequenceEqual("sizes_enable"u8) || group.SequenceEqual("sizes_disable"u8))
         {
+            RuntimeSettings settings = context.Settings;
+            bool enable = group[6] == 'e';
+            if (enable && !settings.TrackSizes)
+            {
+                settings.TrackSizesFromCas = context.Engine.GetStats().NextCas;
+            }
+            settings.TrackSizes = enable;
             // memcached answers these with the one status line and no END.
-            context.Settings.TrackSizes = group[6] == 'e';
-            TextReplyWriter.WriteStat(output, "sizes_status"u8, context.Settings.TrackSizes ? "enabled"u8 : "disabled"u8);
+            TextReplyWriter.WriteStat(output, "sizes_status"u8, enable ? "enabled"u8 : "disabled"u8);
         }
         else
         {

@@ -37,7 +37,7 @@ internal static class ItemDumps
         output.Write(TextReplies.End);
     }
 
-    /// <summary>"stats sizes": item counts by total size rounded up to 32 bytes, when tracking is on.</summary>
+    /// <summary>"stats sizes": counts of the items stored since tracking was switched on, by total size rounded up to 32 bytes.</summary>
     public static void Sizes(ServerContext context, IBufferWriter<byte> output)
     {
         if (!context.Settings.TrackSizes)
@@ -46,7 +46,7 @@ internal static class ItemDumps
             output.Write(TextReplies.End);
             return;
         }
-        var visitor = new SizeVisitor(new long[context.Engine.Options.MaxItemSize / SizeBucket + 1]);
+        var visitor = new SizeVisitor(new long[context.Engine.Options.MaxItemSize / SizeBucket + 1], context.Settings.TrackSizesFromCas);
         Visit(context.Engine, ref visitor);
         Span<byte> name = stackalloc byte[12];
         for (int bucket = 0; bucket < visitor.Counts.Length; bucket++)
@@ -176,7 +176,7 @@ internal static class ItemDumps
         }
     }
 
-    private readonly struct SizeVisitor(long[] counts) : IItemReader, IStopper
+    private readonly struct SizeVisitor(long[] counts, ulong fromCas) : IItemReader, IStopper
     {
         public long[] Counts => counts;
 
@@ -184,6 +184,10 @@ internal static class ItemDumps
 
         public void Read(in ItemView item)
         {
+            if (item.Cas < fromCas)
+            {
+                return;
+            }
             long bucket = (MemcachedTotal(item) + SizeBucket - 1) / SizeBucket;
             if (bucket < counts.Length)
             {

@@ -7,7 +7,11 @@ namespace Trove.Server.Memcache.Text;
 /// <summary>get, gets, gat, gats and bget over any number of keys.</summary>
 internal static class RetrievalCommands
 {
-    public static void Execute(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    /// <summary>
+    /// Looks up every key and writes the values and END, or only the error when <paramref name="overlongKey"/> (from
+    /// <see cref="IndexOfOverlongKey"/>) is not -1.
+    /// </summary>
+    public static void Execute(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output, int overlongKey)
     {
         CacheEngine engine = context.Engine;
         bool touch = request.Command is MemcacheCommand.Gat or MemcacheCommand.Gats;
@@ -19,7 +23,6 @@ internal static class RetrievalCommands
 
         // A key over 250 bytes fails the whole command: memcached still looks up (and counts) the keys before it,
         // then throws away the values it had produced and answers only the error.
-        int overlongKey = IndexOfOverlongKey(line, request.KeysStart);
         var reader = new ValueReplyReader(output, withCas: request.Command is MemcacheCommand.Gets or MemcacheCommand.Gats, discard: overlongKey >= 0);
         ProtocolCounter counter = touch ? ProtocolCounter.CmdTouch : ProtocolCounter.CmdGet;
         int index = 0;
@@ -39,7 +42,7 @@ internal static class RetrievalCommands
     }
 
     /// <summary>Position (in key order) of the first key longer than memcached allows, or -1.</summary>
-    private static int IndexOfOverlongKey(ReadOnlySpan<byte> line, int keysStart)
+    public static int IndexOfOverlongKey(ReadOnlySpan<byte> line, int keysStart)
     {
         if (line.Length - keysStart <= TextRequest.MaxKeyLength)
         {

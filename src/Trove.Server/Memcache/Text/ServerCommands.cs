@@ -59,20 +59,20 @@ internal static class ServerCommands
     }
 
     /// <summary>"shutdown" and "shutdown graceful": both stop the node when enabled (memcached -A).</summary>
-    public static SessionResult Shutdown(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output)
+    public static CommandOutcome Shutdown(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output)
     {
         if (!context.Options.EnableShutdown)
         {
             output.Write(TextReplies.ShutdownNotEnabled);
-            return SessionResult.Continue;
+            return CommandOutcome.Continue;
         }
         int count = request.Tokens.Count;
         if (count == 1 || (count == 2 && request.Tokens[1].Of(line).SequenceEqual("graceful"u8)))
         {
             context.ShutdownRequested?.Invoke();
-            return SessionResult.Close;
+            return CommandOutcome.HangUp; // memcached closes at once, without sending what it held
         }
         output.Write(TextReplies.InvalidShutdownMode);
-        return SessionResult.Continue;
+        return CommandOutcome.Continue;
     }
 }

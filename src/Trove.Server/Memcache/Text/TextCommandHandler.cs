@@ -16,7 +16,7 @@ internal static class TextCommandHandler
     /// <param name="output">Where the reply goes.</param>
     /// <param name="connection">The connection's registry entry, if it has one (for "stats conns").</param>
     /// <param name="repliesPending">Whether earlier commands of this batch left replies memcached would not have sent yet.</param>
-    public static SessionResult Execute(
+    public static CommandOutcome Execute(
         ServerContext context,
         in TextRequest request,
         ReadOnlySpan<byte> line,
@@ -31,13 +31,13 @@ internal static class TextCommandHandler
                 context.Counters.Add(ProtocolCounter.CmdFlush); // memcached counts flush_all before checking its delay
             }
             output.Reply(in request, TextReplies.For(request.Error));
-            return SessionResult.Continue;
+            return CommandOutcome.Continue;
         }
 
         switch (request.Command)
         {
             case MemcacheCommand.Get or MemcacheCommand.Gets or MemcacheCommand.Gat or MemcacheCommand.Gats or MemcacheCommand.Bget:
-                RetrievalCommands.Execute(context, in request, line, output);
+                RetrievalCommands.Execute(context, in request, line, output, RetrievalCommands.IndexOfOverlongKey(line, request.KeysStart));
                 break;
             case MemcacheCommand.Delete:
                 KeyCommands.Delete(context, in request, line, output);
@@ -49,9 +49,9 @@ internal static class TextCommandHandler
                 KeyCommands.Touch(context, in request, line, output);
                 break;
             case MemcacheCommand.Quit:
-                return SessionResult.Close;
+                return CommandOutcome.Quit;
             case MemcacheCommand.HttpRequest:
-                return SessionResult.Close; // memcached hangs up on HTTP rather than answer it
+                return CommandOutcome.HangUp; // memcached hangs up on HTTP rather than answer it
             case MemcacheCommand.Shutdown:
                 return ServerCommands.Shutdown(context, in request, line, output);
             case MemcacheCommand.FlushAll:
@@ -91,6 +91,6 @@ internal static class TextCommandHandler
                 output.Write(TextReplies.Error);
                 break;
         }
-        return SessionResult.Continue;
+        return CommandOutcome.Continue;
     }
 }

@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace Trove.Server.Memcache;
+
+/// <summary>One registered client connection. The session updates its state; disposing it unregisters it.</summary>
+public sealed class ClientConnection : IDisposable
+{
+    private readonly ConnectionRegistry _registry;
+    private volatile uint _lastCommandTime;
+    private volatile ConnectionState _state;
+
+    internal ClientConnection(ConnectionRegistry registry, int id, EndPoint? remote, EndPoint? local, uint now)
+    {
+        _registry = registry;
+        Id = id;
+        Remote = remote;
+        Local = local;
+        _lastCommandTime = now;
+    }
+
+    public int Id { get; }
+    public EndPoint? Remote { get; }
+    public EndPoint? Local { get; }
+
+    /// <summary>Engine time of the last command (memcached's last_cmd_time).</summary>
+    public uint LastCommandTime
+    {
+        get => _lastCommandTime;
+        internal set => _lastCommandTime = value;
+    }
+
+    public ConnectionState State
+    {
+        get => _state;
+        internal set => _state = value;
+    }
+
+    public void Dispose() => _registry.Unregister(this);
+}
