@@ -78,7 +78,7 @@ public sealed unsafe partial class CacheEngine
     {
         item->Flags &= ~ItemFlags.Linked;
         part.Counters.CurrItems--;
-        part.Counters.Bytes -= ItemHeader.MemcachedSize(item);
+        part.Counters.Bytes -= ItemHeader.TotalSize(item);
         part.Tally(item->SlabClass, ClassTally.Items)--;
         part.Tally(item->SlabClass, ClassTally.RequestedBytes) -= ItemHeader.TotalSize(item);
     }
@@ -105,7 +105,7 @@ public sealed unsafe partial class CacheEngine
 
         part.Counters.CurrItems++;
         part.Counters.TotalItems++;
-        part.Counters.Bytes += ItemHeader.MemcachedSize(item);
+        part.Counters.Bytes += ItemHeader.TotalSize(item);
         part.Tally(item->SlabClass, ClassTally.Items)++;
         part.Tally(item->SlabClass, ClassTally.RequestedBytes) += ItemHeader.TotalSize(item);
         return item->Cas;

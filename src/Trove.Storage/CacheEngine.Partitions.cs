@@ -104,7 +104,7 @@ public sealed unsafe partial class CacheEngine
             item->Flags &= ~ItemFlags.Linked;
             items[item->SlabClass]++;
             requested[item->SlabClass] += ItemHeader.TotalSize(item);
-            bytes += ItemHeader.MemcachedSize(item);
+            bytes += ItemHeader.TotalSize(item);
             dropped++;
             FreeItem(item);
         }

@@ -39,7 +39,7 @@ internal static class Invariants
         public void Read(in ItemView item)
         {
             Items++;
-            Bytes += 48 + item.Key.Length + 1 + (item.Flags != 0 ? 4 : 0) + item.Value.Length + 2 + 8;
+            Bytes += ItemHeader.Size + item.Key.Length + item.Value.Length;
         }
     }
 }

@@ -77,7 +77,7 @@ public sealed class StatsTests : IDisposable
         SlabClassStats cls = Assert.Single(_engine.GetStats().Classes);
         Assert.Equal(152, cls.ChunkSize);
         Assert.Equal(139, cls.MemRequested);
-        Assert.Equal(170, _engine.GetStats().Bytes);
+        Assert.Equal(139, _engine.GetStats().Bytes);
     }
 
     [Fact]

@@ -58,13 +58,17 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         using CancellationTokenRegistration closing = closeRequested.Register(
             static state => ((PipeReader)state!).CancelPendingRead(), input);
 
+        // Bytes left unconsumed by the previous batch: the rest of this read's buffer arrived since.
+        long carried = 0;
         while (true)
         {
             ReadResult read = await input.ReadAsync();
             ReadOnlySequence<byte> buffer = read.Buffer;
 
+            // Counted on arrival, before the commands run, as memcached does: a stats command sees its own bytes.
+            context.Counters.Add(ProtocolCounter.BytesRead, buffer.Length - carried);
             SessionResult outcome = session.Process(buffer, output, out SequencePosition consumed, out SequencePosition examined);
-            context.Counters.Add(ProtocolCounter.BytesRead, buffer.Slice(buffer.Start, consumed).Length);
+            carried = buffer.Length - buffer.Slice(buffer.Start, consumed).Length;
             input.AdvanceTo(consumed, examined);
 
             long pending = output.UnflushedBytes;
