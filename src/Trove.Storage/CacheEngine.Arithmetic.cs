@@ -105,7 +105,9 @@ public sealed unsafe partial class CacheEngine
                 digits.Slice(0, length).CopyTo(ItemHeader.Value(spare));
                 spare->ExpiresAt = request.VivifyExpiresAt;
                 ulong newCas = Link(part, spare, hash, now, request.NewCas, -1, null);
-                result = new ArithmeticResult(ArithmeticStatus.Vivified, request.InitialValue, newCas, TtlOf(spare, now));
+                // No touch applies to a created item (see ArithmeticRequest.Vivify): its TTL is the same before and after.
+                int ttl = TtlOf(spare, now);
+                result = new ArithmeticResult(ArithmeticStatus.Vivified, request.InitialValue, newCas, ttl) { TtlRemainingBeforeTouch = ttl };
                 spare = null;
                 return result;
             }

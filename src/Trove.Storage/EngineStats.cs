@@ -35,7 +35,7 @@ public sealed class EngineStats
     /// <summary>Complete passes of the crawler over all partitions.</summary>
     public long CrawlerPasses { get; init; }
     public long OutOfMemory { get; init; }
-    /// <summary>log2 of the total number of hash table slots (memcached hash_power_level).</summary>
+    /// <summary>log2 of the total number of hash table slots, rounded down (memcached hash_power_level).</summary>
     public int HashPowerLevel { get; init; }
     public long HashBytes { get; init; }
     /// <summary>Bytes of item memory taken from the system (pages and large items).</summary>

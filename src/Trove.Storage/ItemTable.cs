@@ -6,18 +6,36 @@ namespace Trove.Storage;
 /// <summary>
 /// One partition's hash index: open addressing with linear probing in a native array of 8-byte slots.
 /// A slot holds the item address in its low 48 bits and a 16-bit tag (bits 32..47 of the key hash) in its high
-/// bits, so most non-matching probes never touch the item. Removal leaves a tombstone, which keeps every other
-/// entry in place (enumeration by slot index is stable until the next rebuild, counted by <see cref="Version"/>).
-/// Not thread safe: the caller holds the owning partition's lock.
+/// bits, so most non-matching probes never touch the item. A key's home slot is the low 32 bits of its hash
+/// scaled to the capacity ("fastrange": (hash32 × capacity) >> 32), so the capacity need not be a power of two;
+/// probes move to the next slot and wrap at the end.
 /// </summary>
+/// <remarks>
+/// Invariant (linear probing): for every entry, all slots from its home up to its own slot are occupied or
+/// tombstones, so a probe that meets an empty slot may stop. Removal leaves a tombstone, which keeps every other
+/// entry in place: enumeration by slot index is stable until the next rebuild, counted by <see cref="Version"/>.
+/// A tombstone followed by an empty slot ends no probe chain, so it is turned back into an empty slot at once.
+/// Entries plus tombstones stay at most <see cref="MaxLoadNumerator"/>/<see cref="MaxLoadDenominator"/> of the
+/// slots; a rebuild picks the smallest capacity of the growth sequence (16, 24, 36, ..., each ×1.5) that is at
+/// most <see cref="RebuildLoadNumerator"/>/<see cref="RebuildLoadDenominator"/> full, so a full table grows one
+/// step and a table that is mostly tombstones is rebuilt at its size or smaller.
+/// Not thread safe: the caller holds the owning partition's lock.
+/// </remarks>
 internal unsafe struct ItemTable
 {
     public const int InitialCapacity = 16;
+    /// <summary>Largest capacity the growth sequence reaches (8 GiB of slots); a table this big may fill past the maximum load.</summary>
+    public const int MaxCapacity = 1 << 30;
+    private const int MaxLoadNumerator = 4;
+    private const int MaxLoadDenominator = 5;
+    private const int RebuildLoadNumerator = 3;
+    private const int RebuildLoadDenominator = 5;
+    private const ulong Empty = 0;
     private const ulong Tombstone = 1;
     private const ulong AddressMask = (1UL << 48) - 1;
 
     private ulong* _slots;
-    private int _mask;
+    private int _capacity;
     private int _count;
     private int _tombstones;
 
@@ -25,16 +43,32 @@ internal unsafe struct ItemTable
     public int Version;
 
     public readonly int Count => _count;
-    public readonly int Capacity => _mask + 1;
-    public readonly long Bytes => (long)(_mask + 1) * sizeof(ulong);
+    public readonly int Capacity => _capacity;
+    public readonly int Tombstones => _tombstones;
+    public readonly long Bytes => (long)_capacity * sizeof(ulong);
 
     /// <summary>True when an item address can be stored in a slot (user-space addresses below 2^48).</summary>
     public static bool CanHold(void* address, long length) => ((ulong)address + (ulong)length) >> 48 == 0;
 
+    /// <summary>The capacity after <paramref name="capacity"/> in the growth sequence (×1.5, rounded down).</summary>
+    public static int NextCapacity(int capacity) => (int)Math.Min(MaxCapacity, capacity + (long)(capacity / 2));
+
+    /// <summary>The smallest capacity of the growth sequence that holds <paramref name="entries"/> at the rebuild load.</summary>
+    public static int CapacityFor(int entries)
+    {
+        int capacity = InitialCapacity;
+        while (capacity < MaxCapacity && (long)entries * RebuildLoadDenominator > (long)capacity * RebuildLoadNumerator)
+        {
+            capacity = NextCapacity(capacity);
+        }
+
+        return capacity;
+    }
+
     public void Initialize(int capacity)
     {
         _slots = (ulong*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(ulong));
-        _mask = capacity - 1;
+        _capacity = capacity;
         _count = 0;
         _tombstones = 0;
         Version++;
@@ -43,14 +77,21 @@ internal unsafe struct ItemTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong TagOf(ulong hash) => (hash >> 32) & 0xFFFF;
 
+    /// <summary>The key's home slot: the low 32 bits of the hash scaled to the capacity (independent of the tag and partition bits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int HomeOf(ulong hash) => (int)(((ulong)(uint)hash * (uint)_capacity) >> 32);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly int Next(int index) => ++index == _capacity ? 0 : index;
+
     public readonly ItemHeader* Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
     {
         ulong tag = TagOf(hash);
-        int index = (int)((uint)hash & (uint)_mask);
+        int index = HomeOf(hash);
         while (true)
         {
             ulong entry = _slots[index];
-            if (entry == 0)
+            if (entry == Empty)
             {
                 slot = -1;
                 return null;
@@ -66,7 +107,7 @@ internal unsafe struct ItemTable
                 }
             }
 
-            index = (index + 1) & _mask;
+            index = Next(index);
         }
     }
 
@@ -74,7 +115,7 @@ internal unsafe struct ItemTable
     public readonly int FindSlotOf(ItemHeader* item, ulong hash)
     {
         ulong wanted = (TagOf(hash) << 48) | (ulong)item;
-        int index = (int)((uint)hash & (uint)_mask);
+        int index = HomeOf(hash);
         while (true)
         {
             ulong entry = _slots[index];
@@ -83,12 +124,12 @@ internal unsafe struct ItemTable
                 return index;
             }
 
-            if (entry == 0)
+            if (entry == Empty)
             {
                 return -1;
             }
 
-            index = (index + 1) & _mask;
+            index = Next(index);
         }
     }
 
@@ -102,15 +143,22 @@ internal unsafe struct ItemTable
     /// <summary>Adds an item whose key is known to be absent. May rebuild the table (slot indices change).</summary>
     public void Insert(ItemHeader* item, ulong hash)
     {
-        if ((_count + _tombstones + 1) * 4L > Capacity * 3L)
+        if ((long)(_count + _tombstones + 1) * MaxLoadDenominator > (long)_capacity * MaxLoadNumerator)
         {
-            Rebuild(_count + 1);
+            // Below MaxCapacity a rebuild at the same size only happens when tombstones are at least 1/5 of the
+            // slots; at MaxCapacity rebuilding without enough tombstones to drop would repeat on every insert.
+            int capacity = CapacityFor(_count + 1);
+            if (capacity != _capacity || _tombstones >= _capacity / 8)
+            {
+                Rebuild(capacity);
+            }
         }
 
-        int index = (int)((uint)hash & (uint)_mask);
+        // The key is absent, so the first free slot of its chain (a tombstone may be reused) is its place.
+        int index = HomeOf(hash);
         while (_slots[index] > Tombstone)
         {
-            index = (index + 1) & _mask;
+            index = Next(index);
         }
 
         if (_slots[index] == Tombstone)
@@ -126,18 +174,36 @@ internal unsafe struct ItemTable
     public readonly void ReplaceAt(int slot, ItemHeader* item)
         => _slots[slot] = (_slots[slot] & ~AddressMask) | (ulong)item;
 
+    /// <summary>
+    /// Deletes the entry in a slot. If the next slot is empty no chain runs through this one, so it becomes empty,
+    /// and so do the tombstones right before it; otherwise it becomes a tombstone. No entry moves.
+    /// </summary>
     public void RemoveAt(int slot)
     {
-        _slots[slot] = Tombstone;
         _count--;
-        _tombstones++;
+        if (_slots[Next(slot)] != Empty)
+        {
+            _slots[slot] = Tombstone;
+            _tombstones++;
+            return;
+        }
+
+        _slots[slot] = Empty;
+        // At least one slot is empty (the load stays below 1), so this stops before coming back to `slot`.
+        int index = slot == 0 ? _capacity - 1 : slot - 1;
+        while (_slots[index] == Tombstone)
+        {
+            _slots[index] = Empty;
+            _tombstones--;
+            index = index == 0 ? _capacity - 1 : index - 1;
+        }
     }
 
     /// <summary>Hands the current slot array to the caller and starts over empty (for dropping a partition).</summary>
     public ulong* DetachAndReset(out int capacity)
     {
         ulong* old = _slots;
-        capacity = Capacity;
+        capacity = _capacity;
         Initialize(InitialCapacity);
         return old;
     }
@@ -161,21 +227,15 @@ internal unsafe struct ItemTable
     }
 
     /// <summary>
-    /// Re-inserts every entry (dropping tombstones) into the smallest table that holds <paramref name="needed"/>
-    /// entries at most half full. With the 3/4 trigger, a table is between 3/8 and 3/4 full.
+    /// Re-inserts every entry, dropping tombstones, into a new array of <paramref name="capacity"/> slots.
+    /// The home slot depends on the capacity, so each key is hashed again from the item.
     /// </summary>
-    private void Rebuild(int needed)
+    private void Rebuild(int capacity)
     {
-        int capacity = InitialCapacity;
-        while (needed * 2L > capacity)
-        {
-            capacity *= 2;
-        }
-
         ulong* old = _slots;
-        int oldCapacity = Capacity;
+        int oldCapacity = _capacity;
         _slots = (ulong*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(ulong));
-        _mask = capacity - 1;
+        _capacity = capacity;
         _tombstones = 0;
         Version++;
         for (int i = 0; i < oldCapacity; i++)
@@ -187,11 +247,10 @@ internal unsafe struct ItemTable
             }
 
             var item = (ItemHeader*)(entry & AddressMask);
-            ulong hash = XxHash64.Hash(ItemHeader.Key(item));
-            int index = (int)((uint)hash & (uint)_mask);
-            while (_slots[index] != 0)
+            int index = HomeOf(XxHash64.Hash(ItemHeader.Key(item)));
+            while (_slots[index] != Empty)
             {
-                index = (index + 1) & _mask;
+                index = Next(index);
             }
 
             _slots[index] = entry;

@@ -17,6 +17,7 @@ internal struct Capture : IItemReader
     public bool Win;
     public bool Stale;
     public bool WinTokenSent;
+    public bool Vivified;
     public int Reads;
 
     public readonly string? Text => Value is null ? null : Encoding.ASCII.GetString(Value);
@@ -34,6 +35,7 @@ internal struct Capture : IItemReader
         Win = item.Win;
         Stale = item.Stale;
         WinTokenSent = item.WinTokenSent;
+        Vivified = item.Vivified;
         Reads++;
     }
 }

@@ -90,19 +90,20 @@ public sealed class StatsTests : IDisposable
     }
 
     [Fact]
-    public void HashTablesGrowToStayAtMostThreeQuartersFull()
+    public void HashTablesGrowByHalfOnceFourFifthsFull()
     {
         var clock = new ManualTimeProvider();
         using CacheEngine engine = EngineTestHelpers.Create(clock, partitions: 1);
-        for (int i = 0; i < 768; i++)
+        // Growth sequence 16, 24, 36, 54, 81, 121, 181, 271, 406, 609, 913, 1369: 913 slots hold 730 entries.
+        for (int i = 0; i < 730; i++)
         {
             engine.Set($"k{i}", "v");
         }
 
-        Assert.Equal(1024 * 8, engine.GetStats().HashBytes);
+        Assert.Equal(913 * 8, engine.GetStats().HashBytes);
         engine.Set("one more", "v");
-        Assert.Equal(2048 * 8, engine.GetStats().HashBytes);
-        Assert.Equal(11, engine.GetStats().HashPowerLevel);
+        Assert.Equal(1369 * 8, engine.GetStats().HashBytes);
+        Assert.Equal(10, engine.GetStats().HashPowerLevel);
     }
 
     [Fact]
