@@ -159,6 +159,7 @@ public sealed unsafe partial class CacheEngine
             Stale = stale,
             WinTokenSent = tokenSent,
             Vivified = created,
+            BinaryKey = (flags & ItemFlags.BinaryKey) != 0,
         };
         reader.Read(in view);
 

@@ -61,6 +61,7 @@ public sealed unsafe partial class CacheEngine
                             FetchedBefore = (item->Flags & ItemFlags.Fetched) != 0,
                             Stale = (item->Flags & ItemFlags.Stale) != 0,
                             WinTokenSent = (item->Flags & ItemFlags.TokenSent) != 0,
+                            BinaryKey = (item->Flags & ItemFlags.BinaryKey) != 0,
                         };
                         visitor.Read(in view);
                     }

@@ -57,6 +57,10 @@ public sealed unsafe partial class CacheEngine
 
         WriteHeader(item, key, request.Flags, request.ExpiresAt, valueLength);
         WriteValue(item, 0, value);
+        if (request.BinaryKey)
+        {
+            item->Flags |= ItemFlags.BinaryKey;
+        }
 
         StoreStatus status;
         ulong cas = 0;

@@ -20,6 +20,8 @@ internal enum ItemFlags : byte
     TokenSent = 8,
     /// <summary>The chunk is free (on its class's free list, or detached for a page move).</summary>
     Free = 16,
+    /// <summary>Stored by meta set with the b flag (memcached ITEM_KEY_BINARY): mg echoes its key base64-encoded.</summary>
+    BinaryKey = 32,
 }
 
 /// <summary>

@@ -44,6 +44,8 @@ public struct StoreRequest
     /// <summary>Meta N flag with append/prepend: on a miss, create the item (with <see cref="VivifyExpiresAt"/>) instead of NOT_STORED.</summary>
     public bool VivifyOnMiss;
     public uint VivifyExpiresAt;
+    /// <summary>Meta b flag: the key arrived base64-encoded, so meta replies echo it encoded (set/add/replace/cas only, as memcached).</summary>
+    public bool BinaryKey;
 }
 
 public readonly record struct StoreResult(StoreStatus Status, ulong Cas);
@@ -106,6 +108,8 @@ public readonly ref struct ItemView
     public bool WinTokenSent { get; init; }
     /// <summary>This request created the item (meta N on a miss); memcached shows it without expiry until N applies.</summary>
     public bool Vivified { get; init; }
+    /// <summary>The item was stored by meta set with a base64 (b) key; meta echoes its key encoded.</summary>
+    public bool BinaryKey { get; init; }
 }
 
 /// <summary>Receives an item under the stripe (partition) lock. Must not block or call back into the engine.</summary>

@@ -18,6 +18,7 @@ internal struct Capture : IItemReader
     public bool Stale;
     public bool WinTokenSent;
     public bool Vivified;
+    public bool BinaryKey;
     public int Reads;
 
     public readonly string? Text => Value is null ? null : Encoding.ASCII.GetString(Value);
@@ -36,6 +37,7 @@ internal struct Capture : IItemReader
         Stale = item.Stale;
         WinTokenSent = item.WinTokenSent;
         Vivified = item.Vivified;
+        BinaryKey = item.BinaryKey;
         Reads++;
     }
 }

@@ -49,6 +49,7 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         PipeReader input = connection.Transport.Input;
         PipeWriter output = connection.Transport.Output;
         using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
+        registered.Transmit = output;
         var session = new MemcacheSession(context, registered);
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the

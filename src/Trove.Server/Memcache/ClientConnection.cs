@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 
 namespace Trove.Server.Memcache;
@@ -28,6 +29,12 @@ public sealed class ClientConnection : IDisposable
         get => _lastCommandTime;
         internal set => _lastCommandTime = value;
     }
+
+    /// <summary>
+    /// The connection's output, whose unflushed bytes are replies already sent as far as the session is concerned:
+    /// the handler counts them in bytes_written when it flushes the batch. Null for sessions without a socket.
+    /// </summary>
+    internal PipeWriter? Transmit { get; set; }
 
     public ConnectionState State
     {

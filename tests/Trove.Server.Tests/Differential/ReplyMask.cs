@@ -39,6 +39,9 @@ internal static class ReplyMask
         ["lrutail_reflocked"] = "items the background LRU maintainer found in use at an LRU tail: timing",
         ["tcpport"] = "each server listens on its own free port",
         ["total_malloced"] = "bytes of slab pages allocated: the slab allocator's page policy",
+        ["hash_power_level"] = "log2 of the hash index's slots: Trove's index is per partition and grows by 1.5x, memcached's is one table of 2^16",
+        ["hash_bytes"] = "size of the hash index: Trove's 8-byte slots per partition, memcached's one table of pointers",
+        ["bytes"] = "bytes the items really occupy: Trove's item header is 28 bytes, memcached's 48 to 56 plus a CRLF and a suffix",
     };
 
     /// <summary>Names after "items:N:" in "stats items".</summary>
@@ -60,6 +63,7 @@ internal static class ReplyMask
         ["hits_to_warm"] = "which segment an item is in when hit depends on the maintainer's timing",
         ["hits_to_cold"] = "which segment an item is in when hit depends on the maintainer's timing",
         ["hits_to_temp"] = "which segment an item is in when hit depends on the maintainer's timing",
+        ["mem_requested"] = "bytes the class's items really occupy: Trove's item header is 28 bytes, memcached's 48 to 56",
     };
 
     /// <summary>Names after "N:" in "stats slabs": page bookkeeping of the allocator (chunk sizes and per-class counters are compared).</summary>
@@ -69,6 +73,7 @@ internal static class ReplyMask
         ["total_chunks"] = "chunks in the class's pages: the slab allocator's page policy",
         ["free_chunks"] = "unused chunks in the class's pages: the slab allocator's page policy",
         ["free_chunks_end"] = "chunks never carved from the current page: the slab allocator's page policy",
+        ["mem_requested"] = "bytes the class's items really occupy: Trove's item header is 28 bytes, memcached's 48 to 56",
     };
 
     /// <summary>Masks one reply; lines are kept, only masked values change.</summary>

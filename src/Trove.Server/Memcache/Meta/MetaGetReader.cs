@@ -13,7 +13,6 @@ internal ref struct MetaGetReader : IItemReader
     private readonly IBufferWriter<byte> _output;
     private readonly ReadOnlySpan<byte> _flagTokens;
     private readonly ReadOnlySpan<byte> _key;
-    private readonly bool _binaryKey;
     private readonly bool _returnValue;
     private readonly uint _now;
     private readonly uint _touchExpiry;
@@ -24,7 +23,6 @@ internal ref struct MetaGetReader : IItemReader
         _output = output;
         _flagTokens = request.FlagTokens;
         _key = request.Key;
-        _binaryKey = request.Has(MetaFlags.Base64Key);
         _returnValue = request.Has(MetaFlags.ReturnValue);
         _now = now;
         _touchExpiry = touchExpiry;
@@ -89,7 +87,8 @@ internal ref struct MetaGetReader : IItemReader
                     line.Append(token);
                     break;
                 case (byte)'k':
-                    line.AppendKey(_key, _binaryKey);
+                    // memcached echoes a hit's key as the item was stored (ITEM_KEY_BINARY), not as this request sent it.
+                    line.AppendKey(_key, item.BinaryKey);
                     break;
             }
         }

@@ -118,6 +118,7 @@ internal static class MetaSet
         {
             Flags = request.ClientFlags,
             ExpiresAt = request.Has(MetaFlags.Ttl) ? engine.ToExpiry(request.Ttl) : 0,
+            BinaryKey = request.Has(MetaFlags.Base64Key),
         };
         if (request.Has(MetaFlags.CompareCas))
         {

@@ -21,7 +21,11 @@ internal static class StatsCommand
         ReadOnlySpan<byte> subcommand = tokens[1].Of(line);
         if (subcommand.SequenceEqual("reset"u8))
         {
+            // memcached counts bytes_written as replies leave; this batch's replies so far left before the reset,
+            // but the handler counts them only when it flushes, so they are taken out again here.
+            long sentBeforeReset = connection?.Transmit?.UnflushedBytes ?? 0;
             Reset(context);
+            context.Counters.Add(ProtocolCounter.BytesWritten, -sentBeforeReset);
             output.Write(TextReplies.Reset);
         }
         else if (subcommand.SequenceEqual("detail"u8))
