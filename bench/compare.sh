@@ -12,6 +12,8 @@
 #   BENCH_CMD   the load generator [publish bench/Trove.Bench.Runner, use `trove-bench`];
 #               e.g. BENCH_CMD="artifacts/bench/trove/trove bench"
 #   MEMCACHED_CMD [/usr/bin/memcached]  PIN [1 if taskset and 2 CPUs]  PORT_BASE [22200]
+#   ONLY        run only the scenarios whose name matches this regex (e.g. ONLY=p1) [all]
+#   MEMORY [1]  0 skips the resident-memory runs
 # Raw results: bench/results/compare-<time>/ (runs.jsonl, summary.txt, bench.log, server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,9 +89,12 @@ for round in $(seq "$ROUNDS"); do
   if [ $((round % 2)) = 1 ]; then order=(memcached trove); else order=(trove memcached); fi
   for scenario in "${SCENARIOS[@]}"; do
     read -r name value_size pipeline <<< "$scenario"
+    if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then continue; fi
     for server in "${order[@]}"; do throughput_run "$round" "$server" "$name" "$value_size" "$pipeline"; done
   done
-  for server in "${order[@]}"; do memory_run "$round" "$server"; done
+  if [ "${MEMORY:-1}" != 0 ]; then
+    for server in "${order[@]}"; do memory_run "$round" "$server"; done
+  fi
 done
 
 python3 bench/summarize.py "$RUNS" | tee "$RESULTS/summary.txt"

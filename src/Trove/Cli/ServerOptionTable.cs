@@ -23,7 +23,7 @@ internal static class ServerOptionTable
         new("--listen", "-l", "Server:ListenAddress", OptionKind.Text, "127.0.0.1", "address to listen on (0.0.0.0 to expose)"),
         new("--memory-limit", "-m", "Engine:MemoryLimitBytes", OptionKind.Megabytes, "64", "item memory in megabytes"),
         new("--max-connections", "-c", "Server:MaxConnections", OptionKind.Integer, "1024", "most simultaneous client connections"),
-        new("--threads", "-t", "Server:Threads", OptionKind.Integer, "4", "worker threads (accepted for compatibility; every core serves requests)"),
+        new("--threads", "-t", "Server:Threads", OptionKind.Integer, "4", "socket I/O threads, at most one per core; each reads, executes and replies for its connections"),
         new("--max-item-size", "-I", "Engine:MaxItemSize", OptionKind.Size, "1m", "largest item, with k/m suffix (1k to 1g)"),
         new("--verbose", "-v", "Server:Verbosity", OptionKind.Integer, "0", "verbosity: -v, -vv or -vvv (--verbose N)"),
         new("--udp-port", "-U", "Server:UdpPort", OptionKind.Integer, "0", "UDP port; only 0 (off) is supported"),
