@@ -64,15 +64,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (removed != null)
-        {
-            FreeItem(removed);
-        }
+        FreeEach(dead, removed);
 
         return expected == null ? status : RemoveValue(part, key, hash, now, expected, expectedCas, request.NewCas);
     }
@@ -153,20 +145,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (replaced != null)
-        {
-            FreeItem(replaced);
-        }
-
-        if (empty != null)
-        {
-            FreeItem(empty);
-        }
+        FreeEach(dead, replaced, empty);
 
         return DeleteStatus.Deleted;
     }
