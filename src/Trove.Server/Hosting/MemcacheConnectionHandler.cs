@@ -83,7 +83,9 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
                 }
             }
 
-            if (outcome == SessionResult.Close || read.IsCompleted || read.IsCanceled)
+            // A session that yielded left input unexamined: it is served even when the client has finished sending.
+            bool inputLeft = !examined.Equals(buffer.End);
+            if (outcome == SessionResult.Close || read.IsCanceled || (read.IsCompleted && !inputLeft))
             {
                 break;
             }

@@ -38,6 +38,10 @@ public sealed class MemcacheSession
 
     /// <summary>Commands memcached would still run in this read event before it yields (its nreqs).</summary>
     private int _requestsLeft;
+    // Set when a command used up the quota: Process returns so the caller sends the replies before reading on.
+    private bool _yieldPending;
+    // The next Process call continues the event that yielded, with the quota the yield left.
+    private bool _resumingAfterYield;
 
     /// <summary>Commands since replies were last sent: memcached's queue of unsent replies is not empty.</summary>
     private int _unsentCommands;
@@ -65,10 +69,25 @@ public sealed class MemcacheSession
     {
         var reader = new SequenceReader<byte>(input);
         CommandOutcome outcome = CommandOutcome.Continue;
-        _requestsLeft = RequestsPerEvent;
+        if (!_resumingAfterYield)
+        {
+            _requestsLeft = RequestsPerEvent;
+        }
+        _resumingAfterYield = false;
+        _yieldPending = false;
+        bool yielded = false;
         MarkActive();
         while (outcome == CommandOutcome.Continue)
         {
+            if (_yieldPending)
+            {
+                _yieldPending = false;
+                if (!reader.End)
+                {
+                    _resumingAfterYield = yielded = true;
+                    break;
+                }
+            }
             if (_swallowRemaining > 0)
             {
                 long discarded = Math.Min(_swallowRemaining, reader.Remaining);
@@ -130,7 +149,8 @@ public sealed class MemcacheSession
                 break;
         }
         consumed = reader.Position;
-        examined = input.End;
+        // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
+        examined = yielded ? reader.Position : input.End;
         MarkIdle();
         return outcome == CommandOutcome.Continue ? SessionResult.Continue : SessionResult.Close;
     }
@@ -256,7 +276,9 @@ public sealed class MemcacheSession
 
     /// <summary>
     /// After each command, as memcached's conn_new_cmd: once it has run its quota of commands for a read event it
-    /// sends what it holds and yields (counted in conn_yields); Trove goes on with the next command at once.
+    /// sends what it holds and yields (counted in conn_yields). Trove's Process then returns, so the caller writes
+    /// the replies (waiting for a client that does not read them) before it runs more: a pipeline of large gets
+    /// from a client that never reads costs at most a quota's replies of memory, not the whole pipeline's.
     /// </summary>
     private void CommandDone(IBufferWriter<byte> output)
     {
@@ -267,6 +289,7 @@ public sealed class MemcacheSession
             _unsentCommands = 0;
             _context.Counters.Add(ProtocolCounter.ConnYields);
             _requestsLeft = RequestsPerEvent - 1;
+            _yieldPending = true;
         }
     }
 

@@ -47,20 +47,34 @@ internal sealed class SessionHarness : IDisposable
         }
         int before = _output.WrittenCount;
         _unconsumed.AddRange(data);
-        byte[] buffer = _unconsumed.ToArray();
-        ReadOnlySequence<byte> input = segment is null ? new ReadOnlySequence<byte>(buffer) : segment(buffer);
-
-        LastResult = Session.Process(input, _output, out SequencePosition consumed, out SequencePosition examined);
-
-        long consumedBytes = input.Slice(0, consumed).Length;
-        long examinedBytes = input.Slice(0, examined).Length;
-        if (examinedBytes < consumedBytes)
+        bool inputLeft;
+        do
         {
-            throw new InvalidOperationException("examined must not be before consumed");
+            // As the connection handler: a session that yielded left input unexamined and is called again at once.
+            byte[] buffer = _unconsumed.ToArray();
+            ReadOnlySequence<byte> input = segment is null ? new ReadOnlySequence<byte>(buffer) : segment(buffer);
+
+            LastResult = Session.Process(input, _output, out SequencePosition consumed, out SequencePosition examined);
+
+            long consumedBytes = input.Slice(0, consumed).Length;
+            long examinedBytes = input.Slice(0, examined).Length;
+            if (examinedBytes < consumedBytes)
+            {
+                throw new InvalidOperationException("examined must not be before consumed");
+            }
+            _unconsumed.RemoveRange(0, (int)consumedBytes);
+            inputLeft = examinedBytes < input.Length;
+            if (inputLeft)
+            {
+                Yields++;
+            }
         }
-        _unconsumed.RemoveRange(0, (int)consumedBytes);
+        while (inputLeft && LastResult == SessionResult.Continue);
         return Encoding.Latin1.GetString(_output.WrittenSpan.Slice(before));
     }
+
+    /// <summary>How often the session returned early with input left (a yield after its quota of commands).</summary>
+    public int Yields { get; private set; }
 
     /// <summary>Sends every byte separately, as a connection that delivers one byte per read would.</summary>
     public string SendByteByByte(string text)
