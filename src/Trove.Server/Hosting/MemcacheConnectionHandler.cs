@@ -50,6 +50,7 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         PipeWriter output = connection.Transport.Output;
         using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
         registered.Transmit = output;
+        registered.Abort = connection.Abort; // the idle sweep closes the connection through this
         var session = new MemcacheSession(context, registered);
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the

@@ -16,6 +16,9 @@ public enum ProtocolCounter
     ConnYields,
     AuthCmds,
     AuthErrors,
+
+    /// <summary>Connections closed for idling longer than the idle timeout (memcached's idle_kicks).</summary>
+    IdleKicks,
     StoreTooLarge,
     StoreNoMemory,
 }

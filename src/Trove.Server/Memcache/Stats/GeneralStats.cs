@@ -70,6 +70,10 @@ internal static class GeneralStats
         stat.Signed("store_no_memory"u8, counters.Read(ProtocolCounter.StoreNoMemory));
         stat.Signed("auth_cmds"u8, counters.Read(ProtocolCounter.AuthCmds));
         stat.Signed("auth_errors"u8, counters.Read(ProtocolCounter.AuthErrors));
+        if (context.Options.IdleTimeoutSeconds > 0)
+        {
+            stat.Signed("idle_kicks"u8, counters.Read(ProtocolCounter.IdleKicks)); // memcached lists it only with idle_timeout set
+        }
         stat.Signed("bytes_read"u8, counters.Read(ProtocolCounter.BytesRead));
         stat.Signed("bytes_written"u8, counters.Read(ProtocolCounter.BytesWritten));
         stat.Signed("limit_maxbytes"u8, engine.LimitMaxBytes);
