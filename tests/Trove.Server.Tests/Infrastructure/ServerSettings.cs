@@ -22,6 +22,12 @@ internal sealed record ServerSettings
     /// <summary>-t: worker threads (memcached's; Trove accepts and reports it).</summary>
     public int Threads { get; init; } = 2;
 
+    /// <summary>-Y: auth file of user:password lines; null for no authentication.</summary>
+    public string? AuthFile { get; init; }
+
+    /// <summary>-o idle_timeout: seconds before an idle connection is closed; 0 for never.</summary>
+    public int IdleTimeoutSeconds { get; init; }
+
     public IReadOnlyList<string> ToMemcachedArguments(int port)
     {
         var arguments = new List<string>
@@ -32,6 +38,14 @@ internal sealed record ServerSettings
             "-I", MaxItemSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c", MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (AuthFile is not null)
+        {
+            arguments.AddRange(["-Y", AuthFile]);
+        }
+        if (IdleTimeoutSeconds > 0)
+        {
+            arguments.AddRange(["-o", "idle_timeout=" + IdleTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
         if (Environment.UserName == "root")
         {
             // memcached refuses to run as root without naming the user to run as.
@@ -48,6 +62,8 @@ internal sealed record ServerSettings
         MaxConnections = MaxConnections,
         Threads = Threads,
         UdpPort = 0,
+        AuthFile = AuthFile,
+        IdleTimeoutSeconds = IdleTimeoutSeconds,
     };
 
     public EngineOptions ToEngineOptions() => new()

@@ -49,6 +49,10 @@ internal sealed class TextAuthentication(CredentialStore credentials)
     {
         if (_valueLength < 0)
         {
+            if (reader.Remaining < 2)
+            {
+                return AuthStep.NeedMoreData; // memcached looks for a command only once two bytes are buffered
+            }
             if (!reader.TryReadTo(out ReadOnlySequence<byte> rawLine, (byte)'\n', advancePastDelimiter: true))
             {
                 return reader.Remaining > LineLimit ? AuthStep.Close : AuthStep.NeedMoreData;
