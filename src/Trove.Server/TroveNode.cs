@@ -83,6 +83,10 @@ public sealed class TroveNode : IAsyncDisposable
         builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton<MemcacheConnectionHandler>();
         builder.Services.AddSingleton<MemcacheListenerService>();
+        if (context.Tls is not null)
+        {
+            builder.Services.AddKestrelTlsServices(); // only then: without TLS the node carries none of it
+        }
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MemcacheListenerService>());
         builder.Services.AddHostedService<EngineMaintenanceService>();
         builder.Services.AddHostedService<IdleConnectionService>();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Trove.Server.Memcache;
 
@@ -87,6 +88,21 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
             if (outcome == SessionResult.Close || read.IsCompleted || read.IsCanceled)
             {
                 break;
+            }
+        }
+
+        // Closing a TLS connection ourselves (quit, an error): say so with close_notify, as memcached's SSL_shutdown
+        // does; strict clients (openssl s_client) report a bare close as a truncation. The replies are already in
+        // the stream, since Kestrel's TLS pipe writes through to it on flush.
+        if (connection.Features.Get<ISslStreamFeature>() is { } tls)
+        {
+            try
+            {
+                await tls.SslStream.ShutdownAsync();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The client is already gone: nobody to tell.
             }
         }
     }
