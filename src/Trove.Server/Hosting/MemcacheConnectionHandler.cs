@@ -51,7 +51,6 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         PipeWriter output = connection.Transport.Output;
         using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
         registered.Transmit = output;
-        registered.Abort = connection.Abort; // the idle sweep closes the connection through this
         var session = new MemcacheSession(context, registered);
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the
@@ -60,6 +59,7 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         CancellationToken closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
         using CancellationTokenRegistration closing = closeRequested.Register(
             static state => ((PipeReader)state!).CancelPendingRead(), input);
+        registered.RequestClose = input.CancelPendingRead; // the idle sweep, the same way
 
         // Bytes left unconsumed by the previous batch: the rest of this read's buffer arrived since.
         long carried = 0;

@@ -46,8 +46,11 @@ public sealed class ClientConnection : IDisposable
 
     internal void MarkAuthenticated() => _authenticated = true;
 
-    /// <summary>Closes the connection from outside its own loop (the idle sweep); null for sessions without a socket.</summary>
-    internal Action? Abort { get; set; }
+    /// <summary>
+    /// Ends the connection from outside its own loop (the idle sweep): the loop stops and the socket is closed
+    /// normally, as memcached closes a kicked connection. Null for sessions without a socket.
+    /// </summary>
+    internal Action? RequestClose { get; set; }
 
     /// <summary>True the first time only, so a connection slow to close is counted in idle_kicks once.</summary>
     internal bool TryKick() => Interlocked.Exchange(ref _kicked, 1) == 0;

@@ -69,7 +69,7 @@ public sealed class ConnectionRegistry
             foreach (ClientConnection connection in _open.Values)
             {
                 uint last = connection.LastCommandTime;
-                if (connection.State == ConnectionState.Read && connection.Abort is not null && now > last && now - last > timeoutSeconds)
+                if (connection.State == ConnectionState.Read && connection.RequestClose is not null && now > last && now - last > timeoutSeconds)
                 {
                     (idle ??= []).Add(connection);
                 }
@@ -81,7 +81,7 @@ public sealed class ConnectionRegistry
             // Outside the lock: aborting completes the connection's loop, which unregisters it.
             if (connection.TryKick())
             {
-                connection.Abort!();
+                connection.RequestClose!();
                 closed++;
             }
         }

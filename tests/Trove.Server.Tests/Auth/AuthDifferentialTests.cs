@@ -4,7 +4,8 @@ using Trove.Server.Tests.Infrastructure;
 namespace Trove.Server.Tests.Auth;
 
 /// <summary>
-/// Authentication (-Y) and idle-timeout settings against memcached 1.6.18 started with the same flags: fresh servers,
+/// Authentication (-Y), idle-timeout settings and refresh_certs without TLS against memcached 1.6.18 started with the
+/// same flags: fresh servers,
 /// the same conversation, the same bytes back (after <see cref="ReplyMask"/>). The conversations cannot use the
 /// "mn" sentinel before authentication, so each step states how many reply lines end it (<see cref="LineStep"/>).
 /// </summary>
@@ -83,6 +84,11 @@ public sealed class AuthDifferentialTests : IDisposable
         [
             new("stats\r\n"),
             new("stats settings\r\n"),
+        ],
+        ["refresh_certs without TLS"] =
+        [
+            new("refresh_certs\r\n"),
+            new("refresh_certs noreply\r\n"),
         ],
     };
 
