@@ -5,9 +5,9 @@ namespace Trove.Server.Tests.Auth;
 
 /// <summary>
 /// Authentication (-Y), idle-timeout settings and refresh_certs without TLS against memcached 1.6.18 started with the
-/// same flags: fresh servers,
-/// the same conversation, the same bytes back (after <see cref="ReplyMask"/>). The conversations cannot use the
-/// "mn" sentinel before authentication, so each step states how many reply lines end it (<see cref="LineStep"/>).
+/// same flags: fresh servers, the same conversation, the same bytes back (after <see cref="ReplyMask"/>). The
+/// conversations cannot use the "mn" sentinel before authentication, so each step states how many reply lines end
+/// it (<see cref="LineStep"/>).
 /// </summary>
 public sealed class AuthDifferentialTests : IDisposable
 {
