@@ -67,6 +67,11 @@ public sealed class AuthDifferentialTests : IDisposable
             new("set x 0 0 11\r\nalice wrong\r\nget a\r\n", 1),
             new("get a\r\nset x 0 0 11\r\nalice wrong\r\nset x 0 0 7\r\nbob pw2\r\nversion\r\n"),
         ],
+        ["twenty commands per read, then memcached sends what it holds"] =
+        [
+            new(string.Concat(Enumerable.Repeat("get a\r\n", 25)), 2),
+            new("version\r\n", 1),
+        ],
         ["counters in stats"] =
         [
             new("set x 0 0 11\r\nalice wrong\r\n", 1),
