@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Trove.Server.Memcache;
+using Trove.Server.Tls;
 
 namespace Trove.Server.Hosting;
 
@@ -37,10 +38,12 @@ internal sealed class MemcacheListenerService(IServiceProvider services, ServerO
                 // the connection handler sees plain bytes. Each handshake asks for the current certificates, so
                 // refresh_certs takes effect for the next client without a restart.
                 listen.Protocols = HttpProtocols.Http1;
+                listen.Use(TlsHandshakeCounting.CountFailures(context));
                 listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
                     OnConnection = _ => ValueTask.FromResult(tls.CreateHandshakeOptions()),
                 });
+                listen.Use(TlsHandshakeCounting.MarkCompleted);
             }
             listen.UseConnectionHandler<MemcacheConnectionHandler>();
             listener = listen;

@@ -19,6 +19,9 @@ public enum ProtocolCounter
 
     /// <summary>Connections closed for idling longer than the idle timeout (memcached's idle_kicks).</summary>
     IdleKicks,
+
+    /// <summary>TLS handshakes that failed: plain-text clients, refused client certificates (memcached's ssl_handshake_errors).</summary>
+    TlsHandshakeErrors,
     StoreTooLarge,
     StoreNoMemory,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -25,6 +26,9 @@ public sealed class TlsCertificates
         _caPath = caPath;
         _current = material;
     }
+
+    /// <summary>Time since the files were last loaded successfully (memcached's time_since_server_cert_refresh).</summary>
+    public TimeSpan SinceLastLoad => Stopwatch.GetElapsedTime(_current.LoadedAt);
 
     /// <summary>The certificate new handshakes present.</summary>
     public X509Certificate2 ServerCertificate => _current.Certificate;
@@ -127,6 +131,8 @@ public sealed class TlsCertificates
 
     private sealed class Material(X509Certificate2 certificate, SslStreamCertificateContext context, X509Certificate2Collection? clientAuthorities)
     {
+        public long LoadedAt { get; } = Stopwatch.GetTimestamp();
+
         public X509Certificate2 Certificate { get; } = certificate;
         public SslStreamCertificateContext Context { get; } = context;
         public X509Certificate2Collection? ClientAuthorities { get; } = clientAuthorities;
