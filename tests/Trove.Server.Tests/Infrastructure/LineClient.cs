@@ -20,16 +20,21 @@ internal sealed record LineStep(string Text, int Lines = 0);
 /// </summary>
 internal static class LineClient
 {
-    public static async Task<Transcript> ExchangeAsync(int port, IReadOnlyList<LineStep> steps)
+    /// <param name="port">The server's port.</param>
+    /// <param name="steps">The conversation.</param>
+    /// <param name="secure">Wraps the connection (a TLS handshake) before the first step; null for plain TCP.</param>
+    public static async Task<Transcript> ExchangeAsync(int port, IReadOnlyList<LineStep> steps, Func<Stream, Task<Stream>>? secure = null)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
+        await using Stream stream = secure is null ? new NetworkStream(socket) : await secure(new NetworkStream(socket));
         var reply = new MemoryStream();
         var buffer = new byte[64 * 1024];
         foreach (LineStep step in steps)
         {
             string text = step.Lines == 0 ? step.Text + "mn\r\n" : step.Text;
-            await socket.SendAsync(Encoding.Latin1.GetBytes(text), SocketFlags.None);
+            await stream.WriteAsync(Encoding.Latin1.GetBytes(text));
+            await stream.FlushAsync();
             if (step.Lines < 0)
             {
                 continue;
@@ -41,15 +46,15 @@ internal static class LineClient
                 int read;
                 try
                 {
-                    read = await socket.ReceiveAsync(buffer, SocketFlags.None, silence.Token);
+                    read = await stream.ReadAsync(buffer, silence.Token);
                 }
                 catch (OperationCanceledException)
                 {
                     return new Transcript(reply.ToArray(), ExchangeEnd.Hang);
                 }
-                catch (SocketException)
+                catch (IOException)
                 {
-                    return new Transcript(reply.ToArray(), ExchangeEnd.PeerClosed);
+                    return new Transcript(reply.ToArray(), ExchangeEnd.PeerClosed); // a reset, or TLS torn down
                 }
                 if (read == 0)
                 {

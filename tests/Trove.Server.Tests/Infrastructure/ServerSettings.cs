@@ -28,6 +28,12 @@ internal sealed record ServerSettings
     /// <summary>-o idle_timeout: seconds before an idle connection is closed; 0 for never.</summary>
     public int IdleTimeoutSeconds { get; init; }
 
+    /// <summary>-Z with ssl_chain_cert/ssl_key: PEM certificate and key for a TLS-only port; null for plain TCP.</summary>
+    public (string Cert, string Key)? Tls { get; init; }
+
+    /// <summary>ssl_ca_cert with ssl_verify_mode=3: clients must present a certificate this CA issued.</summary>
+    public string? TlsCa { get; init; }
+
     public IReadOnlyList<string> ToMemcachedArguments(int port)
     {
         var arguments = new List<string>
@@ -45,6 +51,15 @@ internal sealed record ServerSettings
         if (IdleTimeoutSeconds > 0)
         {
             arguments.AddRange(["-o", "idle_timeout=" + IdleTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        if (Tls is { } tls)
+        {
+            string ssl = $"ssl_chain_cert={tls.Cert},ssl_key={tls.Key}";
+            if (TlsCa is not null)
+            {
+                ssl += $",ssl_ca_cert={TlsCa},ssl_verify_mode=3";
+            }
+            arguments.AddRange(["-Z", "-o", ssl]);
         }
         if (Environment.UserName == "root")
         {
@@ -64,6 +79,9 @@ internal sealed record ServerSettings
         UdpPort = 0,
         AuthFile = AuthFile,
         IdleTimeoutSeconds = IdleTimeoutSeconds,
+        TlsCertPath = Tls?.Cert,
+        TlsKeyPath = Tls?.Key,
+        TlsCaPath = TlsCa,
     };
 
     public EngineOptions ToEngineOptions() => new()

@@ -149,7 +149,7 @@ public sealed class TlsTests : IDisposable
         Assert.Contains("STAT ssl_enabled yes\r\n", settings, StringComparison.Ordinal);
         Assert.Contains($"STAT ssl_chain_cert {_pki.CertPath}\r\n", settings, StringComparison.Ordinal);
         Assert.Contains($"STAT ssl_key {_pki.KeyPath}\r\n", settings, StringComparison.Ordinal);
-        Assert.Contains("STAT ssl_verify_mode 3\r\n", settings, StringComparison.Ordinal);
+        Assert.Contains("STAT ssl_verify_mode 7\r\n", settings, StringComparison.Ordinal);
         Assert.Contains($"STAT ssl_ca_cert {_pki.CaPath}\r\n", settings, StringComparison.Ordinal);
     }
 

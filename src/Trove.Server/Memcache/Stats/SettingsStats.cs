@@ -94,7 +94,8 @@ internal static class SettingsStats
         stat.YesNo("ssl_enabled"u8, tls);
         stat.Text("ssl_chain_cert"u8, tls ? options.TlsCertPath! : "(null)");
         stat.Text("ssl_key"u8, tls ? options.TlsKeyPath! : "(null)");
-        stat.Signed("ssl_verify_mode"u8, context.Tls?.RequiresClientCertificate == true ? 3 : 0); // 3: peer certificate required
+        // memcached shows OpenSSL's flags for its mode 3: VERIFY_PEER | FAIL_IF_NO_PEER_CERT | CLIENT_ONCE.
+        stat.Signed("ssl_verify_mode"u8, context.Tls?.RequiresClientCertificate == true ? 7 : 0);
         stat.Signed("ssl_keyformat"u8, 1);
         stat.Text("ssl_ciphers"u8, "NULL"u8);
         stat.Text("ssl_ca_cert"u8, context.Tls?.RequiresClientCertificate == true ? options.TlsCaPath! : "NULL");
