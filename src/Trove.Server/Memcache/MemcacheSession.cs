@@ -16,7 +16,8 @@ namespace Trove.Server.Memcache;
 /// <remarks>
 /// Replies are released when memcached would send them (see <see cref="HeldReplies"/>): at the end of the input,
 /// before a get's values, after "mn" and every 20 commands, but not while a value is still arriving or being
-/// discarded. Not thread safe: one connection calls it at a time.
+/// discarded. With an auth file, input goes to <see cref="TextAuthentication"/> until the client has authenticated.
+/// Not thread safe: one connection calls it at a time.
 /// </remarks>
 public sealed class MemcacheSession
 {
