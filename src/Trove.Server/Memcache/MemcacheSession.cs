@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Text;
+using Trove.Server.Memcache.Auth;
 using Trove.Server.Memcache.Meta;
 using Trove.Server.Memcache.Text;
 
@@ -15,7 +16,8 @@ namespace Trove.Server.Memcache;
 /// <remarks>
 /// Replies are released when memcached would send them (see <see cref="HeldReplies"/>): at the end of the input,
 /// before a get's values, after "mn" and every 20 commands, but not while a value is still arriving or being
-/// discarded. Not thread safe: one connection calls it at a time.
+/// discarded. With an auth file, input goes to <see cref="TextAuthentication"/> until the client has authenticated.
+/// Not thread safe: one connection calls it at a time.
 /// </remarks>
 public sealed class MemcacheSession
 {
@@ -29,6 +31,9 @@ public sealed class MemcacheSession
     private readonly ClientConnection? _connection;
     private readonly PendingBlock _pending = new();
     private readonly HeldReplies _held = new();
+
+    /// <summary>The authentication phase while it lasts (auth file configured, not authenticated yet), else null.</summary>
+    private TextAuthentication? _authentication;
 
     /// <summary>Bytes of a rejected value still to discard as they arrive (memcached's conn_swallow).</summary>
     private long _swallowRemaining;
@@ -59,6 +64,10 @@ public sealed class MemcacheSession
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _connection = connection;
+        if (context.Credentials is { } credentials)
+        {
+            _authentication = new TextAuthentication(credentials);
+        }
     }
 
     /// <summary>
@@ -112,6 +121,26 @@ public sealed class MemcacheSession
             if (reader.End)
             {
                 break;
+            }
+            if (_authentication is not null)
+            {
+                AuthStep step = _authentication.Step(ref reader, _context, _held);
+                if (step == AuthStep.NeedMoreData)
+                {
+                    break;
+                }
+                if (step == AuthStep.Close)
+                {
+                    outcome = CommandOutcome.HangUp;
+                    break;
+                }
+                if (_authentication.Authenticated)
+                {
+                    _authentication = null;
+                    _connection?.MarkAuthenticated();
+                }
+                CommandDone(output);
+                continue;
             }
 
             OperationStatus framing = TextLineReader.TryReadLine(ref reader, out ReadOnlySequence<byte> rawLine);
@@ -307,7 +336,7 @@ public sealed class MemcacheSession
         if (_connection is not null)
         {
             _connection.State = _swallowRemaining > 0 ? ConnectionState.Swallow
-                : _pending.Kind != PendingKind.None ? ConnectionState.ReadValue
+                : _pending.Kind != PendingKind.None || _authentication is { AwaitingValue: true } ? ConnectionState.ReadValue
                 : ConnectionState.Read;
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Trove.Server.Memcache;
+using Trove.Server.Memcache.Auth;
 using Trove.Storage;
 
 namespace Trove.Server.Tests.Session;
@@ -14,13 +15,20 @@ internal sealed class SessionHarness : IDisposable
     private readonly List<byte> _unconsumed = [];
     private readonly ArrayBufferWriter<byte> _output = new();
 
-    public SessionHarness(ServerOptions? options = null, EngineOptions? engineOptions = null)
+    /// <param name="options">Server options (defaults if null).</param>
+    /// <param name="engineOptions">Engine options (defaults if null).</param>
+    /// <param name="credentials">Turns authentication on; the session then also gets a registered <see cref="Connection"/>.</param>
+    public SessionHarness(ServerOptions? options = null, EngineOptions? engineOptions = null, CredentialStore? credentials = null)
     {
         Time = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Engine = new CacheEngine(engineOptions ?? new EngineOptions(), Time);
-        Context = new ServerContext(Engine, options ?? new ServerOptions(), Time);
-        Session = new MemcacheSession(Context);
+        Context = new ServerContext(Engine, options ?? new ServerOptions(), Time) { Credentials = credentials };
+        Connection = credentials is null ? null : Context.Connections.Register(remote: null, local: null, now: 0);
+        Session = new MemcacheSession(Context, Connection);
     }
+
+    /// <summary>The session's registry entry when authentication is on, else null.</summary>
+    public ClientConnection? Connection { get; }
 
     public ManualTimeProvider Time { get; }
     public CacheEngine Engine { get; }
@@ -91,5 +99,9 @@ internal sealed class SessionHarness : IDisposable
         return replies.ToString();
     }
 
-    public void Dispose() => Engine.Dispose();
+    public void Dispose()
+    {
+        Connection?.Dispose();
+        Engine.Dispose();
+    }
 }
