@@ -69,6 +69,23 @@ public sealed partial class SwimNode : IDisposable
             return _members.TryGetValue(name, out MemberEntry? entry) ? entry.Snapshot() : null;
     }
 
+    /// <summary>How many members (itself included) this node sees in <paramref name="state"/>; cheap, for tests and stats.</summary>
+    public int CountIn(MemberState state)
+    {
+        lock (_gate)
+            return _members.Values.Count(m => m.State == state);
+    }
+
+    /// <summary>This node's incarnation: raised each time it refutes a suspicion or death notice.</summary>
+    public uint Incarnation
+    {
+        get
+        {
+            lock (_gate)
+                return _self.Incarnation;
+        }
+    }
+
     /// <summary>Starts receiving and the periodic probe, gossip and push-pull rounds (each at a random phase).</summary>
     public void Start()
     {
