@@ -11,7 +11,7 @@ public sealed class ClusterOptions
 
     /// <summary>
     /// Name every member of one cluster shares; a packet carrying another name is dropped (and logged once per
-    /// sender). <remarks>Defaults to "trove". At most 255 UTF-8 bytes.</remarks>
+    /// sending host). <remarks>Defaults to "trove". At most 255 UTF-8 bytes.</remarks>
     /// </summary>
     public string ClusterName { get; set; } = "trove";
 

@@ -173,4 +173,18 @@ public sealed class CodecTests
 
         Assert.False(reader.TryVarUInt(out _));
     }
+
+    [Fact]
+    public void PacketSizesAreTheOnesDocsClusterMdGives()
+    {
+        var address = new NodeAddress("10.0.0.43", 7946);
+        var clear = new PacketSealer("trove", null);
+        var sealedSealer = new PacketSealer("trove", _key);
+
+        Assert.Equal(8, clear.Overhead);
+        Assert.Equal(36, sealedSealer.Overhead);
+        Assert.Equal(42, clear.Seal(MessageCodec.Encode(new PingMessage(5, "node-042", "node-007", address))).Length);
+        Assert.Equal(12, clear.Seal(MessageCodec.Encode(new AckMessage(5))).Length);
+        Assert.Equal(25, MessageCodec.Encode(new AliveMessage(1, "node-042", address)).Length);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
     private const int Nodes = 100;
 
     [Fact]
-    public void HundredNodesConvergeDetectAKillRefuteAFalseSuspicionAndKeepGossipBounded()
+    public void HundredNodesConvergeDetectAKillRefuteAFalseSuspicionSeeALeaveAndKeepGossipBounded()
     {
         var wall = Stopwatch.StartNew();
         using var cluster = new TestCluster(seed: 2026);
@@ -74,12 +74,22 @@ public sealed class SimulationTests(ITestOutputHelper output)
         cluster.Run(TimeSpan.FromSeconds(30));
         Assert.All(nodes.Where(n => n != victim), n => Assert.Equal(Nodes - 1, n.CountIn(MemberState.Alive)));
 
+        // A graceful leave is seen as Left (not Dead) by every remaining member.
+        SwimNode leaver = nodes[99];
+        leaver.Leave();
+        TimeSpan? left = cluster.RunUntil(
+            () => nodes.Where(n => n != victim && n != leaver).All(n => n.Find(leaver.Name)?.State == MemberState.Left),
+            TimeSpan.FromSeconds(30));
+        Assert.NotNull(left);
+        leaver.Dispose();
+
         wall.Stop();
         output.WriteLine($"nodes {Nodes}, loss 1%, delay 1-2 ms, seed 2026, default timings");
         output.WriteLine($"convergence after simultaneous joins: {converged!.Value.TotalSeconds:F1} s simulated");
         output.WriteLine($"steady gossip: {steadyBytesPerNodeSecond:F0} bytes/node/s over {window.TotalSeconds:F0} s");
         output.WriteLine($"kill: first suspected after {firstSuspected!.Value.TotalSeconds:F1} s, dead everywhere after {detected.Value.TotalSeconds:F1} s; {failureBytesPerNodeSecond:F0} bytes/node/s meanwhile");
         output.WriteLine($"false suspicion: suspected after {suspected!.Value.TotalSeconds:F1} s blocked, refuted everywhere {refuted!.Value.TotalSeconds:F1} s after unblocking (incarnation {incarnationBefore} -> {flaky.Incarnation})");
+        output.WriteLine($"graceful leave: Left in all views after {left!.Value.TotalSeconds:F1} s");
         output.WriteLine($"timers fired {cluster.Clock.Fired}, datagrams {cluster.Network.PacketsSent}, wall time {wall.Elapsed.TotalSeconds:F1} s");
     }
 }

@@ -2,10 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Trove.Cluster.Membership;
 
-/// <summary>Source-generated log messages of the membership protocol. Refused packets are logged once per sender and reason.</summary>
+/// <summary>Source-generated log messages of the membership protocol. Refused packets are logged once per sending host and reason.</summary>
 internal static partial class ClusterLog
 {
-    [LoggerMessage(100, LogLevel.Warning, "Dropped a packet from {From}: {Reason} (logged once per sender and reason)")]
+    [LoggerMessage(100, LogLevel.Warning, "Dropped a packet from {From}: {Reason} (logged once per sending host and reason)")]
     public static partial void PacketRefused(ILogger logger, NodeAddress from, string reason);
 
     [LoggerMessage(101, LogLevel.Information, "Member {Name} at {Address} is now {State} (incarnation {Incarnation})")]

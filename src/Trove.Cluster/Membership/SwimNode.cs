@@ -25,7 +25,7 @@ public sealed partial class SwimNode : IDisposable
     private readonly Dictionary<string, MemberEntry> _members = [];
     private readonly BroadcastQueue _broadcasts = new();
     private readonly List<Member> _pendingEvents = [];
-    private readonly HashSet<(NodeAddress, OpenResult)> _loggedRefusals = [];
+    private readonly HashSet<(string Host, OpenResult Reason)> _loggedRefusals = [];
     private readonly MemberEntry _self;
     private readonly List<ITimer> _timers = [];
     private bool _started;
@@ -196,7 +196,7 @@ public sealed partial class SwimNode : IDisposable
         _transport.SendPacket(to, _sealer.Seal(writer.Written));
     }
 
-    /// <summary>Opens and decodes a packet or stream message; null (logged once per sender and reason) when refused.</summary>
+    /// <summary>Opens and decodes a packet or stream message; null (logged once per sending host and reason) when refused.</summary>
     private List<ClusterMessage>? Open(NodeAddress from, ReadOnlySpan<byte> data)
     {
         OpenResult result = _sealer.TryOpen(data, out byte[] payload);
@@ -205,8 +205,9 @@ public sealed partial class SwimNode : IDisposable
             result = OpenResult.Malformed;
         if (result == OpenResult.Ok)
             return messages;
-        // Bounded, so a flood from random spoofed senders cannot grow it without limit.
-        if (_loggedRefusals.Count < 4096 && _loggedRefusals.Add((from, result)))
+        // Keyed by host, not port: stream requests come from ephemeral ports. Bounded, so a flood from random
+        // spoofed senders cannot grow it without limit.
+        if (_loggedRefusals.Count < 4096 && _loggedRefusals.Add((from.Host, result)))
             ClusterLog.PacketRefused(_logger, from, result.ToString());
         return null;
     }
