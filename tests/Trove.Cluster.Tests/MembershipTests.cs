@@ -212,4 +212,60 @@ public sealed class MembershipTests
         Assert.Null(a.Find(outsider.Name));
         Assert.Contains(cluster.Log.Entries, e => e.Id.Id == 100 && e.Message.Contains("NotAuthenticated"));
     }
+
+    [Fact]
+    public void IndirectProbesKeepAMemberAliveWhenOnlyTheDirectLinkIsCut()
+    {
+        using TestCluster cluster = Joined(3);
+        SwimNode a = cluster.Nodes[0], b = cluster.Nodes[1];
+        bool suspected = false;
+        foreach (SwimNode node in cluster.Nodes)
+            node.MemberChanged += m => suspected |= m.State != MemberState.Alive;
+
+        cluster.Network.Cut(a.Address, b.Address);
+        cluster.Run(TimeSpan.FromMinutes(2)); // about 60 probes of b by a, every one answered through c
+
+        Assert.False(suspected);
+        Assert.All(cluster.Nodes, n => Assert.Equal(3, n.CountIn(MemberState.Alive)));
+    }
+
+    [Fact]
+    public void WithoutRelaysACutLinkLeadsToSuspicion()
+    {
+        // The same cut with indirect checks disabled: shows the previous test depends on the relays.
+        using TestCluster cluster = Joined(3, configure: o => o.IndirectChecks = 0);
+        SwimNode a = cluster.Nodes[0], b = cluster.Nodes[1];
+        bool suspected = false;
+        a.MemberChanged += m => suspected |= m.Name == b.Name && m.State == MemberState.Suspect;
+
+        cluster.Network.Cut(a.Address, b.Address);
+        cluster.Run(TimeSpan.FromMinutes(2));
+
+        Assert.True(suspected);
+    }
+
+    [Fact]
+    public void ARunIsAPureFunctionOfTheSeed()
+    {
+        static (long Bytes, long Packets, string Events) RunOnce()
+        {
+            using var cluster = new TestCluster(seed: 11);
+            cluster.Network.LossRate = 0.05;
+            var events = new System.Text.StringBuilder();
+            for (int i = 0; i < 20; i++)
+                cluster.Add().MemberChanged += m => events.Append($"{m.Name}:{m.State}:{m.Incarnation};");
+            foreach (SwimNode node in cluster.Nodes.Skip(1))
+                _ = node.JoinAsync([cluster.Nodes[0].Address]);
+            cluster.Run(TimeSpan.FromSeconds(20));
+            cluster.Network.Kill(cluster.Nodes[5].Address);
+            cluster.Run(TimeSpan.FromSeconds(60));
+            return (cluster.Network.BytesSent, cluster.Network.PacketsSent, events.ToString());
+        }
+
+        var first = RunOnce();
+        var second = RunOnce();
+
+        Assert.Contains("node-005:Dead", first.Events);
+        Assert.Equal(first, second);
+    }
 }

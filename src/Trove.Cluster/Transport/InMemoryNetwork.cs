@@ -3,7 +3,7 @@ namespace Trove.Cluster.Transport;
 /// <summary>
 /// A simulated network for tests: every delivery is a timer of the given <see cref="TimeProvider"/>, so with a manual
 /// clock a whole cluster runs on one thread and a run is a pure function of the seed. Delay, jitter, loss, killed
-/// nodes, blocked nodes and partitions are all controllable. Single-threaded use only, as the manual clock is.
+/// nodes, blocked nodes, cut links and partitions are all controllable. Single-threaded use only, as the manual clock is.
 /// </summary>
 public sealed class InMemoryNetwork
 {
@@ -13,6 +13,7 @@ public sealed class InMemoryNetwork
     private readonly HashSet<NodeAddress> _killed = [];
     private readonly HashSet<NodeAddress> _blocked = [];
     private readonly Dictionary<NodeAddress, int> _side = [];
+    private readonly HashSet<(NodeAddress, NodeAddress)> _cutLinks = [];
     private readonly Dictionary<NodeAddress, long> _bytesSent = [];
 
     public InMemoryNetwork(TimeProvider time, int seed)
@@ -65,9 +66,22 @@ public sealed class InMemoryNetwork
 
     public void Heal() => _side.Clear();
 
+    /// <summary>Drops everything between <paramref name="a"/> and <paramref name="b"/>, both ways, until <see cref="Mend"/>.</summary>
+    public void Cut(NodeAddress a, NodeAddress b)
+    {
+        _cutLinks.Add((a, b));
+        _cutLinks.Add((b, a));
+    }
+
+    public void Mend(NodeAddress a, NodeAddress b)
+    {
+        _cutLinks.Remove((a, b));
+        _cutLinks.Remove((b, a));
+    }
+
     private bool CanReach(NodeAddress from, NodeAddress to)
         => !_killed.Contains(from) && !_killed.Contains(to) && !_blocked.Contains(from) && !_blocked.Contains(to)
-           && _side.GetValueOrDefault(from) == _side.GetValueOrDefault(to) && _nodes.ContainsKey(to);
+           && _side.GetValueOrDefault(from) == _side.GetValueOrDefault(to) && !_cutLinks.Contains((from, to)) && _nodes.ContainsKey(to);
 
     private TimeSpan NextDelay() => Delay + TimeSpan.FromTicks((long)(_random.NextDouble() * Jitter.Ticks));
 
