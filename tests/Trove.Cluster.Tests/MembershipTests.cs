@@ -268,4 +268,20 @@ public sealed class MembershipTests
         Assert.Contains("node-005:Dead", first.Events);
         Assert.Equal(first, second);
     }
+
+    [Fact]
+    public void HalvesOfAPartitionDeclareEachOtherDeadAndMergeAfterTheHeal()
+    {
+        using TestCluster cluster = Joined(10);
+        SwimNode[] left = [.. cluster.Nodes.Take(5)], right = [.. cluster.Nodes.Skip(5)];
+
+        cluster.Network.Partition(left.Select(n => n.Address));
+        TimeSpan? split = cluster.RunUntil(() => cluster.Nodes.All(n => n.CountIn(MemberState.Dead) == 5), TimeSpan.FromMinutes(3));
+        Assert.NotNull(split);
+        cluster.Network.Heal();
+        TimeSpan? merged = cluster.RunUntil(() => cluster.Nodes.All(n => n.CountIn(MemberState.Alive) == 10), TimeSpan.FromMinutes(5));
+
+        Assert.NotNull(merged);
+        Assert.All(right, n => Assert.True(n.Incarnation > 1)); // each member had to refute its death
+    }
 }

@@ -18,11 +18,19 @@ public sealed partial class SwimNode
         }
     }
 
-    /// <summary>Exchanges full state with one random alive member, which repairs whatever gossip missed.</summary>
+    /// <summary>
+    /// Exchanges full state with one random alive member, which repairs whatever gossip missed, and with one random
+    /// dead (not left) member, as Serf's reconnect does: after a network partition each side holds the other as
+    /// dead, and no probe or gossip goes to the dead, so without this the halves would never merge again. The
+    /// exchange makes both ends refute (each sees itself dead in the other's state) and learn each other alive;
+    /// gossip and later push-pulls spread the rest.
+    /// </summary>
     private void PushPullRound()
     {
         if (RandomMembers(1, m => m.State == MemberState.Alive) is [var peer])
             PushPull(peer.Address, join: false, onDone: null);
+        if (RandomMembers(1, m => m.State == MemberState.Dead) is [var dead])
+            PushPull(dead.Address, join: false, onDone: null);
     }
 
     /// <summary>
