@@ -92,4 +92,36 @@ public sealed class SimulationTests(ITestOutputHelper output)
         output.WriteLine($"graceful leave: Left in all views after {left!.Value.TotalSeconds:F1} s");
         output.WriteLine($"timers fired {cluster.Clock.Fired}, datagrams {cluster.Network.PacketsSent}, wall time {wall.Elapsed.TotalSeconds:F1} s");
     }
+
+    [Fact]
+    public void StaggeredJoinsThroughRandomMembersConvergeAndFivePercentLossKillsNobody()
+    {
+        using var cluster = new TestCluster(seed: 77);
+        cluster.Network.LossRate = 0.05;
+        var random = new Random(77);
+        int suspicions = 0, deaths = 0;
+        for (int i = 0; i < Nodes; i++)
+        {
+            SwimNode node = cluster.Add();
+            node.MemberChanged += m =>
+            {
+                suspicions += m.State == MemberState.Suspect ? 1 : 0;
+                deaths += m.State == MemberState.Dead ? 1 : 0;
+            };
+            // Each newcomer knows one random earlier node, and newcomers arrive every 100 ms.
+            if (i > 0)
+                _ = node.JoinAsync([cluster.Nodes[random.Next(i)].Address]);
+            cluster.Run(TimeSpan.FromMilliseconds(100));
+        }
+        List<SwimNode> nodes = cluster.Nodes;
+
+        TimeSpan? converged = cluster.RunUntil(() => nodes.All(n => n.CountIn(MemberState.Alive) == Nodes), TimeSpan.FromSeconds(60));
+        Assert.NotNull(converged);
+        cluster.Run(TimeSpan.FromSeconds(120));
+
+        Assert.Equal(0, deaths);
+        Assert.All(nodes, n => Assert.Equal(Nodes, n.CountIn(MemberState.Alive)));
+        output.WriteLine($"staggered joins (one per 100 ms, random seed member), 5% loss, seed 77: all agree {converged.Value.TotalSeconds:F1} s after the last join; "
+            + $"{suspicions} suspicion events (each node's view counted), {deaths} deaths over the following 120 s");
+    }
 }
