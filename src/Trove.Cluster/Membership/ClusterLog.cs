@@ -20,6 +20,6 @@ internal static partial class ClusterLog
     [LoggerMessage(104, LogLevel.Information, "Joined the cluster through {Seed}")]
     public static partial void Joined(ILogger logger, NodeAddress seed);
 
-    [LoggerMessage(105, LogLevel.Error, "Handling a message from {From} failed")]
+    [LoggerMessage(105, LogLevel.Error, "Handling a message from {From} (or a timer round, when From is this node) failed")]
     public static partial void HandlerFailed(ILogger logger, NodeAddress from, Exception exception);
 }

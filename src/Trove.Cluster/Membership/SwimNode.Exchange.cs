@@ -67,7 +67,7 @@ public sealed partial class SwimNode
     private void PushPull(NodeAddress peer, bool join, Action<bool>? onDone)
     {
         byte[] request = _sealer.Seal(MessageCodec.Encode(new PushPullMessage(join, SnapshotAll())));
-        _transport.Exchange(peer, request, _options.StreamTimeout, reply => Locked(() =>
+        _transport.Exchange(peer, request, _options.StreamTimeout, reply => Guarded(() =>
         {
             bool ok = reply is not null && Open(peer, reply) is [PushPullMessage state] && MergeAndReport(state);
             onDone?.Invoke(ok);

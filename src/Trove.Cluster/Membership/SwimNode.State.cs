@@ -73,7 +73,7 @@ public sealed partial class SwimNode
         uint incarnation = suspect.Incarnation;
         string name = entry.Name;
         entry.Suspicion = new Suspicion(suspect.From, expected, min, min * _options.SuspicionMaxTimeoutMult, _time,
-            () => Locked(() => SuspicionExpired(name, incarnation)));
+            () => Guarded(() => SuspicionExpired(name, incarnation)));
         QueueBroadcast(entry.Name, suspect);
         Changed(entry);
     }

@@ -155,14 +155,30 @@ public sealed partial class SwimNode : IDisposable
     private void Every(TimeSpan period, Action round)
     {
         TimeSpan phase = period * _random.NextDouble();
-        _timers.Add(_time.CreateTimer(_ => Locked(round), null, phase, period));
+        _timers.Add(_time.CreateTimer(_ => Guarded(round), null, phase, period));
+    }
+
+    /// <summary>
+    /// Timer callbacks go through here: an exception escaping a System.Threading timer would end the process, and one
+    /// failed round (a bug, or a full state too large for a frame) must not take the node down; it is logged.
+    /// </summary>
+    private void Guarded(Action action)
+    {
+        try
+        {
+            Locked(action);
+        }
+        catch (Exception ex)
+        {
+            ClusterLog.HandlerFailed(_logger, _self.Address, ex);
+        }
     }
 
     /// <summary>A one-shot timer whose callback runs under the lock; disposed when it fires or the node stops.</summary>
     private void After(TimeSpan delay, Action action)
     {
         ITimer? timer = null;
-        timer = _time.CreateTimer(_ => Locked(() =>
+        timer = _time.CreateTimer(_ => Guarded(() =>
         {
             timer!.Dispose();
             _timers.Remove(timer);
