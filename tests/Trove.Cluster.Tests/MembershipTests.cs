@@ -284,4 +284,21 @@ public sealed class MembershipTests
         Assert.NotNull(merged);
         Assert.All(right, n => Assert.True(n.Incarnation > 1)); // each member had to refute its death
     }
+
+    [Fact]
+    public void ARestartedMemberComesBackUnderItsNameWithAHigherIncarnation()
+    {
+        using TestCluster cluster = Joined(4);
+        cluster.Network.Kill(TestCluster.AddressOf(2));
+        Assert.NotNull(cluster.RunUntil(() => cluster.Nodes[0].Find("node-002")?.State == MemberState.Dead, TimeSpan.FromMinutes(2)));
+        cluster.Nodes[2].Dispose();
+
+        SwimNode restarted = cluster.Restart(2);
+        _ = restarted.JoinAsync([cluster.Nodes[0].Address]);
+        TimeSpan? back = cluster.RunUntil(() => cluster.Nodes.All(n => n.CountIn(MemberState.Alive) == 4), TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(back);
+        // It started at incarnation 1, learned from the seed that node-002 is dead at 1, and refuted.
+        Assert.True(restarted.Incarnation > 1);
+    }
 }

@@ -31,12 +31,26 @@ internal sealed class TestCluster : IDisposable
     /// <summary>Adds and starts node <c>node-NNN</c> at <see cref="AddressOf"/>(its index).</summary>
     public SwimNode Add(Action<ClusterOptions>? configure = null)
     {
-        int index = Nodes.Count;
+        SwimNode node = Create(Nodes.Count, configure);
+        Nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Replaces node <paramref name="index"/> (already disposed) by a fresh process with the same name and address.</summary>
+    public SwimNode Restart(int index)
+    {
+        Network.Revive(AddressOf(index));
+        SwimNode node = Create(index, null, restart: 1);
+        Nodes[index] = node;
+        return node;
+    }
+
+    private SwimNode Create(int index, Action<ClusterOptions>? configure, int restart = 0)
+    {
         var options = new ClusterOptions { NodeName = $"node-{index:D3}" };
         configure?.Invoke(options);
-        var node = new SwimNode(options, Network.CreateTransport(AddressOf(index)), Clock, _seed * 1000 + index, Log);
+        var node = new SwimNode(options, Network.CreateTransport(AddressOf(index)), Clock, _seed * 1000 + index + restart * 500, Log);
         node.Start();
-        Nodes.Add(node);
         return node;
     }
 

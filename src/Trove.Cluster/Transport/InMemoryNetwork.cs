@@ -51,6 +51,9 @@ public sealed class InMemoryNetwork
     /// <summary>The node's process is gone: nothing reaches it, nothing leaves it.</summary>
     public void Kill(NodeAddress node) => _killed.Add(node);
 
+    /// <summary>Undoes <see cref="Kill"/>: a restarted process at the same address (dispose the old transport first).</summary>
+    public void Revive(NodeAddress node) => _killed.Remove(node);
+
     /// <summary>Drops everything to and from <paramref name="node"/> until <see cref="Unblock"/> (a flaky NIC).</summary>
     public void Block(NodeAddress node) => _blocked.Add(node);
 
