@@ -100,6 +100,15 @@ public sealed class PlacementTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void DefaultIsTwoOwnersPerPartition()
+    {
+        PartitionTable table = PartitionTable.Empty.Next(Names(3));
+
+        Assert.Equal(2, table.ReplicaCount);
+        Assert.All(Enumerable.Range(0, P), p => Assert.Equal(2, table.OwnersOf(p).Count));
+    }
+
+    [Fact]
     public void NoMembersGivesNoOwners()
     {
         PartitionTable table = PartitionTable.Empty.Next(Names(3), 2).Next([], 2);

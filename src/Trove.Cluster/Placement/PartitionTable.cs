@@ -10,6 +10,9 @@ public sealed class PartitionTable
     /// <summary>The fixed partition count, the engine's (src/Trove.Storage, KeyPartitioner: top 10 bits of XXH64).</summary>
     public const int PartitionCount = 1024;
 
+    /// <summary>Owners per partition unless configured otherwise: each key on two nodes when there are two or more.</summary>
+    public const int DefaultReplicaCount = 2;
+
     private readonly string[][] _owners;
 
     internal PartitionTable(long version, int replicaCount, IReadOnlyList<string> members, string[][] owners)
@@ -41,7 +44,7 @@ public sealed class PartitionTable
     /// The table for <paramref name="members"/> (the live members, any order) with <paramref name="replicas"/> owners per
     /// partition, moving as few partition copies away from this table as balance allows.
     /// </summary>
-    public PartitionTable Next(IEnumerable<string> members, int replicas)
+    public PartitionTable Next(IEnumerable<string> members, int replicas = DefaultReplicaCount)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replicas, 1);
         string[] sorted = [.. members.Distinct().Order(StringComparer.Ordinal)];
