@@ -1,0 +1,17 @@
+namespace Trove.Cluster.Membership;
+
+/// <summary>The mutable record of one member inside <see cref="SwimNode"/>; only touched under the node's lock.</summary>
+internal sealed class MemberEntry(string name, NodeAddress address)
+{
+    public string Name { get; } = name;
+    public NodeAddress Address { get; set; } = address;
+    public uint Incarnation { get; set; }
+    public MemberState State { get; set; } = MemberState.Dead;
+
+    /// <summary>Non-null exactly while <see cref="State"/> is Suspect.</summary>
+    public Suspicion? Suspicion { get; set; }
+
+    public bool IsLive => State is MemberState.Alive or MemberState.Suspect;
+
+    public Member Snapshot() => new(Name, Address, Incarnation, State);
+}

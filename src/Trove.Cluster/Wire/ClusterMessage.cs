@@ -1,0 +1,64 @@
+using Trove.Cluster.Membership;
+
+namespace Trove.Cluster.Wire;
+
+/// <summary>Message kinds. Values are sent on the wire: append only, never renumber.</summary>
+internal enum MessageType : byte
+{
+    Ping = 1,
+    IndirectPing = 2,
+    Ack = 3,
+    Alive = 4,
+    Suspect = 5,
+    Dead = 6,
+    PushPull = 7,
+}
+
+/// <summary>One message of a packet or stream; a packet carries one or more (a probe plus piggybacked gossip).</summary>
+internal abstract record ClusterMessage
+{
+    public abstract MessageType Type { get; }
+}
+
+/// <summary>Direct probe: "are you <see cref="Target"/>? ack <see cref="Seq"/> to me".</summary>
+internal sealed record PingMessage(uint Seq, string Target, string Source, NodeAddress SourceAddress) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Ping;
+}
+
+/// <summary>Asks the receiver to probe <see cref="Target"/> and relay its ack (with <see cref="Seq"/>) to the source.</summary>
+internal sealed record IndirectPingMessage(uint Seq, string Target, NodeAddress TargetAddress, string Source, NodeAddress SourceAddress)
+    : ClusterMessage
+{
+    public override MessageType Type => MessageType.IndirectPing;
+}
+
+/// <summary>Answer to a ping (direct or relayed).</summary>
+internal sealed record AckMessage(uint Seq) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Ack;
+}
+
+/// <summary>Gossip: <see cref="Node"/> is alive at <see cref="Incarnation"/>.</summary>
+internal sealed record AliveMessage(uint Incarnation, string Node, NodeAddress Address) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Alive;
+}
+
+/// <summary>Gossip: <see cref="From"/> suspects <see cref="Node"/> at <see cref="Incarnation"/>.</summary>
+internal sealed record SuspectMessage(uint Incarnation, string Node, string From) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Suspect;
+}
+
+/// <summary>Gossip: <see cref="Node"/> is dead; when <see cref="From"/> is the node itself it left gracefully.</summary>
+internal sealed record DeadMessage(uint Incarnation, string Node, string From) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Dead;
+}
+
+/// <summary>Full state, sent on join and periodically over the stream transport; the answer is the peer's full state.</summary>
+internal sealed record PushPullMessage(bool Join, IReadOnlyList<Member> Members) : ClusterMessage
+{
+    public override MessageType Type => MessageType.PushPull;
+}
