@@ -17,7 +17,7 @@ namespace Trove.Server.Memcache;
 /// before a get's values, after "mn" and every 20 commands, but not while a value is still arriving or being
 /// discarded. Not thread safe: one connection calls it at a time.
 /// </remarks>
-public sealed class MemcacheSession
+public sealed class MemcacheSession : IProtocolSession
 {
     /// <summary>memcached's reqs_per_event: commands it runs per read event before sending what it holds and yielding.</summary>
     private const int RequestsPerEvent = 20;
