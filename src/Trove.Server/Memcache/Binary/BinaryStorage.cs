@@ -36,7 +36,8 @@ internal static class BinaryStorage
         swallow = Math.Max(length, 0);
         if (command == BinaryOpcode.Set)
         {
-            context.Engine.Delete(key, default); // a failed set must not leave the old value readable
+            // A refused set must not leave the old value readable; memcached unlinks it without counting a delete.
+            context.Engine.Delete(key, new DeleteRequest { Uncounted = true });
         }
         return false;
     }
