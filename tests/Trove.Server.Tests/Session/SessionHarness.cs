@@ -6,8 +6,9 @@ using Trove.Storage;
 namespace Trove.Server.Tests.Session;
 
 /// <summary>
-/// Drives a <see cref="MemcacheSession"/> the way the connection handler does, without sockets: bytes are appended
-/// to an input buffer, the session is given all unconsumed bytes, and what it consumed is dropped from the front.
+/// Drives a session the way the connection handler does, without sockets: bytes are appended to an input buffer, the
+/// session is given all unconsumed bytes, and what it consumed is dropped from the front. The session is the
+/// handler's <see cref="ConnectionSession"/>, so the first byte picks text/meta or binary as on a real connection.
 /// </summary>
 internal sealed class SessionHarness : IDisposable
 {
@@ -19,13 +20,13 @@ internal sealed class SessionHarness : IDisposable
         Time = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Engine = new CacheEngine(engineOptions ?? new EngineOptions(), Time);
         Context = new ServerContext(Engine, options ?? new ServerOptions(), Time);
-        Session = new MemcacheSession(Context);
+        Session = new ConnectionSession(Context, connection: null);
     }
 
     public ManualTimeProvider Time { get; }
     public CacheEngine Engine { get; }
     public ServerContext Context { get; }
-    public MemcacheSession Session { get; }
+    public ConnectionSession Session { get; }
 
     /// <summary>Bytes received but not yet consumed by the session (what the pipe would still hold).</summary>
     public int Unconsumed => _unconsumed.Count;
