@@ -63,6 +63,16 @@ public sealed class BinarySessionTests
     }
 
     [Fact]
+    public void AnUnknownOpcodeWithMaximalExtrasAndAnOverlongKeyIsInvalidNotACrash()
+    {
+        using var harness = new SessionHarness();
+        string replies = harness.Send(BinaryPacket.Parse($"0x50 extras={new string('0', 510)} key={new string('k', 400)}"));
+
+        Assert.Equal(SessionResult.Close, harness.LastResult);
+        Assert.Contains("Invalid arguments", replies, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABadMagicClosesAndDropsWhatWasHeld()
     {
         using var harness = new SessionHarness();

@@ -121,9 +121,6 @@ public sealed class BinarySession : IProtocolSession
     private BinaryNext Dispatch(in BinaryRequest request, ref SequenceReader<byte> reader)
     {
         BinaryHeader header = request.Header;
-        ReadOnlySpan<byte> frame = Frame(in request);
-        ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
-        ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
         switch (BinaryRequestShape.Of(in header))
         {
             case BinaryShape.InvalidArguments:
@@ -133,6 +130,11 @@ public sealed class BinarySession : IProtocolSession
                 // memcached discards the whole body length after the extras and key it has already read.
                 return Refuse(in header, unchecked((int)header.BodyLength));
         }
+
+        // Only now is the key known to be at most 250 bytes, so the frame fits the session's buffer.
+        ReadOnlySpan<byte> frame = Frame(in request);
+        ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
+        ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
 
         switch (BinaryOpcodes.Loud(header.Command))
         {
