@@ -19,13 +19,13 @@ public sealed class ConnectionSession(ServerContext context, ClientConnection? c
     {
         if (_session is null)
         {
-            if (input.IsEmpty)
+            if (!new SequenceReader<byte>(input).TryPeek(out byte first))
             {
                 consumed = input.Start;
                 examined = input.End;
                 return SessionResult.Continue;
             }
-            _session = input.FirstSpan[0] == BinaryHeader.RequestMagic
+            _session = first == BinaryHeader.RequestMagic
                 ? new BinarySession(context, connection)
                 : new MemcacheSession(context, connection);
         }
