@@ -73,8 +73,11 @@ internal static class BinaryStorage
                 return BinaryKeyCommands.Error(in header, BinaryStatus.KeyExists, output);
             case StoreStatus.NotFound:
                 return BinaryKeyCommands.Error(in header, BinaryStatus.KeyNotFound, output);
+            case StoreStatus.OutOfMemory:
+                // memcached fails the allocation before it reads the value and answers ENOMEM (its text, no counter).
+                return BinaryKeyCommands.Error(in header, BinaryStatus.OutOfMemory, output);
             default:
-                // Not stored, too large (an append outgrowing the limit) or out of memory, worded by the command.
+                // Not stored, or too large (an append outgrowing the limit), worded by the command as memcached does.
                 BinaryStatus status = mode switch
                 {
                     StoreMode.Add => BinaryStatus.KeyExists,
