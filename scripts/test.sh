@@ -8,6 +8,7 @@ need=()
 command -v memcached >/dev/null 2>&1 || need+=(memcached)
 python3 -c 'import pymemcache' >/dev/null 2>&1 || need+=(python3-pymemcache)
 command -v memcp >/dev/null 2>&1 || need+=(libmemcached-tools)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

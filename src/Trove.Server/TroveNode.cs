@@ -5,6 +5,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Trove.Server.Hosting;
 using Trove.Server.Memcache;
+using Trove.Server.Memcache.Auth;
+using Trove.Server.Tls;
 using Trove.Storage;
 
 namespace Trove.Server;
@@ -57,7 +59,20 @@ public sealed class TroveNode : IAsyncDisposable
 
         TimeProvider time = TimeProvider.System;
         var cache = new CacheEngine(engine, time);
-        var context = new ServerContext(cache, server, time);
+        ServerContext context;
+        try
+        {
+            context = new ServerContext(cache, server, time)
+            {
+                Credentials = string.IsNullOrEmpty(server.AuthFile) ? null : CredentialStore.Load(server.AuthFile),
+                Tls = server.TlsEnabled ? TlsCertificates.Load(server.TlsCertPath!, server.TlsKeyPath!, server.TlsCaPath) : null,
+            };
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
 
         // The empty builder reads no configuration files or variables itself: the executable has resolved
         // every setting already (src/Trove/Cli), and tests pass options directly.
@@ -68,8 +83,13 @@ public sealed class TroveNode : IAsyncDisposable
         builder.Services.AddSingleton(cache);
         builder.Services.AddSingleton<MemcacheConnectionHandler>();
         builder.Services.AddSingleton<MemcacheListenerService>();
+        if (context.Tls is not null)
+        {
+            builder.Services.AddKestrelTlsServices(); // only then: without TLS the node carries none of it
+        }
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MemcacheListenerService>());
         builder.Services.AddHostedService<EngineMaintenanceService>();
+        builder.Services.AddHostedService<IdleConnectionService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         IHost host = builder.Build();
@@ -94,6 +114,16 @@ public sealed class TroveNode : IAsyncDisposable
 
         ServerLog.Listening(node._logger, node._listener.BoundEndPoint!, engine.MemoryLimitBytes >> 20, engine.MaxItemSize);
         return node;
+    }
+
+    /// <summary>
+    /// Re-reads the auth file (memcached does this on SIGHUP). Returns false with the reason when it cannot be read;
+    /// the users loaded before stay in force. True without effect when authentication is off.
+    /// </summary>
+    public bool ReloadCredentials(out string? error)
+    {
+        error = null;
+        return Context.Credentials is not { } credentials || credentials.Reload(out error);
     }
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl-C, or the shutdown command).</summary>

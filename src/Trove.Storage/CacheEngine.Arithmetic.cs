@@ -172,15 +172,7 @@ public sealed unsafe partial class CacheEngine
         finally
         {
             part.Lock.Exit();
-            if (dead != null)
-            {
-                FreeItem(dead);
-            }
-
-            if (replaced != null)
-            {
-                FreeItem(replaced);
-            }
+            FreeEach(dead, replaced);
         }
 
         return result;

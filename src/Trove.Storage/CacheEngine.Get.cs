@@ -99,15 +99,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (spare != null)
-        {
-            FreeItem(spare);
-        }
+        FreeEach(dead, spare);
 
         return status;
     }

@@ -161,6 +161,25 @@ public sealed unsafe partial class CacheEngine
     private static void WriteValue(ItemHeader* item, int offset, in ReadOnlySequence<byte> value)
         => value.CopyTo(new Span<byte>(ItemHeader.ValuePointer(item) + offset, (int)value.Length));
 
+    /// <summary>Frees whichever of the items is not null: the unlinked leftovers of one operation, freed after the partition lock is released.</summary>
+    private void FreeEach(ItemHeader* first, ItemHeader* second, ItemHeader* third = null)
+    {
+        if (first != null)
+        {
+            FreeItem(first);
+        }
+
+        if (second != null)
+        {
+            FreeItem(second);
+        }
+
+        if (third != null)
+        {
+            FreeItem(third);
+        }
+    }
+
     /// <summary>Returns an unlinked or never-linked item's memory. The caller may hold a partition lock (lock order allows it).</summary>
     private void FreeItem(ItemHeader* item)
     {

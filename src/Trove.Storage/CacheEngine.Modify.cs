@@ -70,15 +70,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (removed != null)
-        {
-            FreeItem(removed);
-        }
+        FreeEach(dead, removed);
 
         return expected == null ? status : RemoveValue(part, key, hash, now, expected, expectedCas, request.NewCas);
     }
@@ -159,20 +151,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (replaced != null)
-        {
-            FreeItem(replaced);
-        }
-
-        if (empty != null)
-        {
-            FreeItem(empty);
-        }
+        FreeEach(dead, replaced, empty);
 
         return DeleteStatus.Deleted;
     }

@@ -83,15 +83,7 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (replaced != null)
-        {
-            FreeItem(replaced);
-        }
+        FreeEach(dead, replaced);
 
         if (status != StoreStatus.Stored)
         {
@@ -316,14 +308,6 @@ public sealed unsafe partial class CacheEngine
             part.Lock.Exit();
         }
 
-        if (dead != null)
-        {
-            FreeItem(dead);
-        }
-
-        if (item != null)
-        {
-            FreeItem(item);
-        }
+        FreeEach(dead, item);
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Trove.Server.Memcache;
 
@@ -58,6 +59,7 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         CancellationToken closeRequested = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? default;
         using CancellationTokenRegistration closing = closeRequested.Register(
             static state => ((PipeReader)state!).CancelPendingRead(), input);
+        registered.RequestClose = input.CancelPendingRead; // the idle sweep, the same way
 
         // Bytes left unconsumed by the previous batch: the rest of this read's buffer arrived since.
         long carried = 0;
@@ -83,9 +85,26 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
                 }
             }
 
-            if (outcome == SessionResult.Close || read.IsCompleted || read.IsCanceled)
+            // A session that yielded left input unexamined: it is served even when the client has finished sending.
+            bool inputLeft = !examined.Equals(buffer.End);
+            if (outcome == SessionResult.Close || read.IsCanceled || (read.IsCompleted && !inputLeft))
             {
                 break;
+            }
+        }
+
+        // Closing a TLS connection ourselves (quit, an error): say so with close_notify, as memcached's SSL_shutdown
+        // does; strict clients (openssl s_client) report a bare close as a truncation. The replies are already in
+        // the stream, since Kestrel's TLS pipe writes through to it on flush.
+        if (connection.Features.Get<ISslStreamFeature>() is { } tls)
+        {
+            try
+            {
+                await tls.SslStream.ShutdownAsync();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The client is already gone: nobody to tell.
             }
         }
     }

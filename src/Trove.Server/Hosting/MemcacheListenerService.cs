@@ -1,12 +1,16 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Trove.Server.Memcache;
+using Trove.Server.Tls;
 
 namespace Trove.Server.Hosting;
 
@@ -15,7 +19,7 @@ namespace Trove.Server.Hosting;
 /// pipeline is built or loaded, which keeps a node's resident memory close to memcached's. (An HTTP API, when
 /// it comes, gets its own endpoint.)
 /// </summary>
-internal sealed class MemcacheListenerService(IServiceProvider services, ServerOptions options, ILoggerFactory loggerFactory) : IHostedService, IDisposable
+internal sealed class MemcacheListenerService(IServiceProvider services, ServerOptions options, ServerContext context, ILoggerFactory loggerFactory) : IHostedService, IDisposable
 {
     private KestrelServer? _server;
 
@@ -28,6 +32,19 @@ internal sealed class MemcacheListenerService(IServiceProvider services, ServerO
         ListenOptions? listener = null;
         kestrelOptions.Listen(ParseAddress(options.ListenAddress), options.Port, listen =>
         {
+            if (context.Tls is { } tls)
+            {
+                // TLS only on this port, as memcached -Z: Kestrel's TLS middleware does the handshake (SslStream) and
+                // the connection handler sees plain bytes. Each handshake asks for the current certificates, so
+                // refresh_certs takes effect for the next client without a restart.
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(TlsHandshakeCounting.CountFailures(context));
+                listen.UseHttps(new TlsHandshakeCallbackOptions
+                {
+                    OnConnection = _ => ValueTask.FromResult(tls.CreateHandshakeOptions()),
+                });
+                listen.Use(TlsHandshakeCounting.MarkCompleted);
+            }
             listen.UseConnectionHandler<MemcacheConnectionHandler>();
             listener = listen;
         });

@@ -9,6 +9,8 @@ public sealed class ClientConnection : IDisposable
     private readonly ConnectionRegistry _registry;
     private volatile uint _lastCommandTime;
     private volatile ConnectionState _state;
+    private volatile bool _authenticated;
+    private int _kicked;
 
     internal ClientConnection(ConnectionRegistry registry, int id, EndPoint? remote, EndPoint? local, uint now)
     {
@@ -35,6 +37,23 @@ public sealed class ClientConnection : IDisposable
     /// the handler counts them in bytes_written when it flushes the batch. Null for sessions without a socket.
     /// </summary>
     internal PipeWriter? Transmit { get; set; }
+
+    /// <summary>
+    /// Whether the client has authenticated (always false when no auth file is configured, where none is needed).
+    /// Set once by whichever protocol session checked the credentials.
+    /// </summary>
+    public bool IsAuthenticated => _authenticated;
+
+    internal void MarkAuthenticated() => _authenticated = true;
+
+    /// <summary>
+    /// Ends the connection from outside its own loop (the idle sweep): the loop stops and the socket is closed
+    /// normally, as memcached closes a kicked connection. Null for sessions without a socket.
+    /// </summary>
+    internal Action? RequestClose { get; set; }
+
+    /// <summary>True the first time only, so a connection slow to close is counted in idle_kicks once.</summary>
+    internal bool TryKick() => Interlocked.Exchange(ref _kicked, 1) == 0;
 
     public ConnectionState State
     {

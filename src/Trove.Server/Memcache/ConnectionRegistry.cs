@@ -57,6 +57,37 @@ public sealed class ConnectionRegistry
         }
     }
 
+    /// <summary>
+    /// Closes every connection waiting for a command for more than <paramref name="timeoutSeconds"/> (memcached's
+    /// idle_timeout: connections in the middle of a value are left alone) and returns how many were closed.
+    /// </summary>
+    public int CloseIdle(uint now, uint timeoutSeconds)
+    {
+        List<ClientConnection>? idle = null;
+        lock (_lock)
+        {
+            foreach (ClientConnection connection in _open.Values)
+            {
+                uint last = connection.LastCommandTime;
+                if (connection.State == ConnectionState.Read && connection.RequestClose is not null && now > last && now - last > timeoutSeconds)
+                {
+                    (idle ??= []).Add(connection);
+                }
+            }
+        }
+        int closed = 0;
+        foreach (ClientConnection connection in idle ?? [])
+        {
+            // Outside the lock: aborting completes the connection's loop, which unregisters it.
+            if (connection.TryKick())
+            {
+                connection.RequestClose!();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /// <summary>Writes the "stats conns" lines (without END): the listener, then every client in id order.</summary>
     public void WriteStats(IBufferWriter<byte> output, ReadOnlySpan<byte> listenAddress, uint listenerIdleSeconds, uint now)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Text;
+using Trove.Server.Memcache.Auth;
 using Trove.Server.Memcache.Meta;
 using Trove.Server.Memcache.Text;
 
@@ -15,7 +16,8 @@ namespace Trove.Server.Memcache;
 /// <remarks>
 /// Replies are released when memcached would send them (see <see cref="HeldReplies"/>): at the end of the input,
 /// before a get's values, after "mn" and every 20 commands, but not while a value is still arriving or being
-/// discarded. Not thread safe: one connection calls it at a time.
+/// discarded. With an auth file, input goes to <see cref="TextAuthentication"/> until the client has authenticated.
+/// Not thread safe: one connection calls it at a time.
 /// </remarks>
 public sealed class MemcacheSession : IProtocolSession
 {
@@ -30,6 +32,9 @@ public sealed class MemcacheSession : IProtocolSession
     private readonly PendingBlock _pending = new();
     private readonly HeldReplies _held = new();
 
+    /// <summary>The authentication phase while it lasts (auth file configured, not authenticated yet), else null.</summary>
+    private TextAuthentication? _authentication;
+
     /// <summary>Bytes of a rejected value still to discard as they arrive (memcached's conn_swallow).</summary>
     private long _swallowRemaining;
 
@@ -38,6 +43,10 @@ public sealed class MemcacheSession : IProtocolSession
 
     /// <summary>Commands memcached would still run in this read event before it yields (its nreqs).</summary>
     private int _requestsLeft;
+    // Set when a command used up the quota: Process returns so the caller sends the replies before reading on.
+    private bool _yieldPending;
+    // The next Process call continues the event that yielded, with the quota the yield left.
+    private bool _resumingAfterYield;
 
     /// <summary>Commands since replies were last sent: memcached's queue of unsent replies is not empty.</summary>
     private int _unsentCommands;
@@ -55,6 +64,10 @@ public sealed class MemcacheSession : IProtocolSession
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _connection = connection;
+        if (context.Credentials is { } credentials)
+        {
+            _authentication = new TextAuthentication(credentials);
+        }
     }
 
     /// <summary>
@@ -65,10 +78,25 @@ public sealed class MemcacheSession : IProtocolSession
     {
         var reader = new SequenceReader<byte>(input);
         CommandOutcome outcome = CommandOutcome.Continue;
-        _requestsLeft = RequestsPerEvent;
+        if (!_resumingAfterYield)
+        {
+            _requestsLeft = RequestsPerEvent;
+        }
+        _resumingAfterYield = false;
+        _yieldPending = false;
+        bool yielded = false;
         MarkActive();
         while (outcome == CommandOutcome.Continue)
         {
+            if (_yieldPending)
+            {
+                _yieldPending = false;
+                if (!reader.End)
+                {
+                    _resumingAfterYield = yielded = true;
+                    break;
+                }
+            }
             if (_swallowRemaining > 0)
             {
                 long discarded = Math.Min(_swallowRemaining, reader.Remaining);
@@ -93,6 +121,26 @@ public sealed class MemcacheSession : IProtocolSession
             if (reader.End)
             {
                 break;
+            }
+            if (_authentication is not null)
+            {
+                AuthStep step = _authentication.Step(ref reader, _context, _held);
+                if (step == AuthStep.NeedMoreData)
+                {
+                    break;
+                }
+                if (step == AuthStep.Close)
+                {
+                    outcome = CommandOutcome.HangUp;
+                    break;
+                }
+                if (_authentication.Authenticated)
+                {
+                    _authentication = null;
+                    _connection?.MarkAuthenticated();
+                }
+                CommandDone(output);
+                continue;
             }
 
             OperationStatus framing = TextLineReader.TryReadLine(ref reader, out ReadOnlySequence<byte> rawLine);
@@ -130,7 +178,8 @@ public sealed class MemcacheSession : IProtocolSession
                 break;
         }
         consumed = reader.Position;
-        examined = input.End;
+        // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
+        examined = yielded ? reader.Position : input.End;
         MarkIdle();
         return outcome == CommandOutcome.Continue ? SessionResult.Continue : SessionResult.Close;
     }
@@ -256,7 +305,9 @@ public sealed class MemcacheSession : IProtocolSession
 
     /// <summary>
     /// After each command, as memcached's conn_new_cmd: once it has run its quota of commands for a read event it
-    /// sends what it holds and yields (counted in conn_yields); Trove goes on with the next command at once.
+    /// sends what it holds and yields (counted in conn_yields). Trove's Process then returns, so the caller writes
+    /// the replies (waiting for a client that does not read them) before it runs more: a pipeline of large gets
+    /// from a client that never reads costs at most a quota's replies of memory, not the whole pipeline's.
     /// </summary>
     private void CommandDone(IBufferWriter<byte> output)
     {
@@ -267,6 +318,7 @@ public sealed class MemcacheSession : IProtocolSession
             _unsentCommands = 0;
             _context.Counters.Add(ProtocolCounter.ConnYields);
             _requestsLeft = RequestsPerEvent - 1;
+            _yieldPending = true;
         }
     }
 
@@ -284,7 +336,7 @@ public sealed class MemcacheSession : IProtocolSession
         if (_connection is not null)
         {
             _connection.State = _swallowRemaining > 0 ? ConnectionState.Swallow
-                : _pending.Kind != PendingKind.None ? ConnectionState.ReadValue
+                : _pending.Kind != PendingKind.None || _authentication is { AwaitingValue: true } ? ConnectionState.ReadValue
                 : ConnectionState.Read;
         }
     }

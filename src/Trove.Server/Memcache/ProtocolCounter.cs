@@ -16,6 +16,12 @@ public enum ProtocolCounter
     ConnYields,
     AuthCmds,
     AuthErrors,
+
+    /// <summary>Connections closed for idling longer than the idle timeout (memcached's idle_kicks).</summary>
+    IdleKicks,
+
+    /// <summary>TLS handshakes that failed: plain-text clients, refused client certificates (memcached's ssl_handshake_errors).</summary>
+    TlsHandshakeErrors,
     StoreTooLarge,
     StoreNoMemory,
 }

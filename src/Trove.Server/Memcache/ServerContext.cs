@@ -1,3 +1,5 @@
+using Trove.Server.Memcache.Auth;
+using Trove.Server.Tls;
 using Trove.Storage;
 
 namespace Trove.Server.Memcache;
@@ -49,4 +51,10 @@ public sealed partial class ServerContext
 
     /// <summary>Called by the shutdown command when <see cref="ServerOptions.EnableShutdown"/> is set.</summary>
     public Action? ShutdownRequested { get; set; }
+
+    /// <summary>The users of the auth file when authentication is on (memcached -Y), else null: nothing is asked.</summary>
+    public CredentialStore? Credentials { get; init; }
+
+    /// <summary>The TLS certificates when the port speaks TLS (--tls-cert/--tls-key), else null.</summary>
+    public TlsCertificates? Tls { get; init; }
 }

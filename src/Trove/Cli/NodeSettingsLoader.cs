@@ -159,6 +159,18 @@ internal static class NodeSettingsLoader
         {
             return "factor must be greater than 1";
         }
+        if (server.IdleTimeoutSeconds < 0)
+        {
+            return "idle timeout must not be negative";
+        }
+        if (string.IsNullOrEmpty(server.TlsCertPath) != string.IsNullOrEmpty(server.TlsKeyPath))
+        {
+            return "TLS needs both --tls-cert and --tls-key";
+        }
+        if (!string.IsNullOrEmpty(server.TlsCaPath) && !server.TlsEnabled)
+        {
+            return "--tls-ca needs --tls-cert and --tls-key";
+        }
         return null;
     }
 

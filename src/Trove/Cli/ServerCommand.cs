@@ -1,7 +1,9 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Trove.Server;
+using Trove.Server.Tls;
 
 namespace Trove.Cli;
 
@@ -21,9 +23,24 @@ internal static class ServerCommand
             await Console.Error.WriteLineAsync($"trove: failed to listen on {settings.Server.ListenAddress}:{settings.Server.Port}: {(ex.InnerException ?? ex).Message}");
             return ExitCodes.Unavailable;
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TlsLoadException)
+        {
+            // An unreadable or malformed auth file or TLS file: memcached also refuses to start (EX_USAGE).
+            await Console.Error.WriteLineAsync($"trove: {ex.Message}");
+            return ExitCodes.Usage;
+        }
 
         await using (node)
         {
+            // memcached re-reads its auth file on SIGHUP; a file that fails to load leaves the old users in force.
+            using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+            {
+                signal.Cancel = true;
+                if (!node.ReloadCredentials(out string? error))
+                {
+                    Console.Error.WriteLine($"trove: auth file not reloaded: {error}");
+                }
+            });
             try
             {
                 await node.WaitForShutdownAsync(cancellationToken);

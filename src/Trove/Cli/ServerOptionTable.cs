@@ -29,5 +29,10 @@ internal static class ServerOptionTable
         new("--udp-port", "-U", "Server:UdpPort", OptionKind.Integer, "0", "UDP port; only 0 (off) is supported"),
         new("--enable-shutdown", "-A", "Server:EnableShutdown", OptionKind.Flag, "false", "allow the shutdown command"),
         new("--slab-growth-factor", "-f", "Engine:GrowthFactor", OptionKind.Decimal, "1.25", "chunk size growth factor between slab classes"),
+        new("--auth-file", "-Y", "Server:AuthFile", OptionKind.Text, "none", "file of user:password lines; clients must authenticate first (reloaded on SIGHUP)"),
+        new("--tls-cert", null, "Server:TlsCertPath", OptionKind.Text, "none", "PEM certificate chain; with --tls-key the port speaks TLS only (memcached -Z)"),
+        new("--tls-key", null, "Server:TlsKeyPath", OptionKind.Text, "none", "PEM private key of --tls-cert"),
+        new("--tls-ca", null, "Server:TlsCaPath", OptionKind.Text, "none", "PEM CA certificates; clients must present a certificate they issued"),
+        new("--idle-timeout", null, "Server:IdleTimeoutSeconds", OptionKind.Integer, "0", "close connections idle this many seconds (memcached -o idle_timeout); 0 = never"),
     ];
 }

@@ -123,11 +123,54 @@ public sealed class NodeSettingsLoaderTests
         foreach (ServerOptionSpec spec in ServerOptionTable.All)
         {
             Assert.Contains(spec.LongName, help);
-            Assert.Contains(spec.ShortName!, help);
+            if (spec.ShortName is not null)
+            {
+                Assert.Contains(spec.ShortName, help);
+            }
             if (spec.Kind != OptionKind.Flag)
             {
                 Assert.Contains($"[default: {spec.DefaultText}]", help);
             }
         }
+    }
+
+    [Fact]
+    public void SecurityOptionsBindFromTheCommandLineAndTheEnvironment()
+    {
+        var (ok, settings, error) = Load("-Y /etc/trove/users --tls-cert /c.pem --tls-key /k.pem --tls-ca /ca.pem --idle-timeout 30");
+        Assert.True(ok, error);
+        Assert.Equal("/etc/trove/users", settings.Server.AuthFile);
+        Assert.Equal("/c.pem", settings.Server.TlsCertPath);
+        Assert.Equal("/k.pem", settings.Server.TlsKeyPath);
+        Assert.Equal("/ca.pem", settings.Server.TlsCaPath);
+        Assert.Equal(30, settings.Server.IdleTimeoutSeconds);
+
+        (ok, settings, error) = Load("", new Dictionary<string, string?> { ["TROVE_SERVER__IDLETIMEOUTSECONDS"] = "7", ["TROVE_SERVER__AUTHFILE"] = "/u" });
+        Assert.True(ok, error);
+        Assert.Equal(7, settings.Server.IdleTimeoutSeconds);
+        Assert.Equal("/u", settings.Server.AuthFile);
+    }
+
+    [Fact]
+    public void SecurityOptionsAreOffByDefault()
+    {
+        var (ok, settings, _) = Load("");
+        Assert.True(ok);
+        Assert.Null(settings.Server.AuthFile);
+        Assert.False(settings.Server.TlsEnabled);
+        Assert.Null(settings.Server.TlsCaPath);
+        Assert.Equal(0, settings.Server.IdleTimeoutSeconds);
+    }
+
+    [Theory]
+    [InlineData("--tls-cert /c.pem", "--tls-key")]
+    [InlineData("--tls-key /k.pem", "--tls-cert")]
+    [InlineData("--tls-ca /ca.pem", "--tls-ca")]
+    [InlineData("--idle-timeout -1", "idle timeout")]
+    public void IncompleteSecurityOptionsAreRejected(string commandLine, string mentioned)
+    {
+        var (ok, _, error) = Load(commandLine);
+        Assert.False(ok);
+        Assert.Contains(mentioned, error, StringComparison.Ordinal);
     }
 }

@@ -38,6 +38,7 @@ internal static class ReplyMask
         ["moves_within_lru"] = "the background LRU maintainer moves items between segments on its own schedule",
         ["lrutail_reflocked"] = "items the background LRU maintainer found in use at an LRU tail: timing",
         ["tcpport"] = "each server listens on its own free port",
+        ["time_since_server_cert_refresh"] = "seconds since the server loaded its certificate: each server's own clock",
         ["total_malloced"] = "bytes of slab pages allocated: the slab allocator's page policy",
         ["hash_power_level"] = "log2 of the hash index's slots: Trove's index is per partition and grows by 1.5x, memcached's is one table of 2^16",
         ["hash_bytes"] = "size of the hash index: Trove's 8-byte slots per partition, memcached's one table of pointers",

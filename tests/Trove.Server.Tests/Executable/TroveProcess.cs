@@ -67,9 +67,12 @@ internal sealed class TroveProcess : IDisposable
     }
 
     /// <summary>Sends SIGTERM, as a service manager or kill(1) does.</summary>
-    public void Terminate()
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name (TERM, HUP) with kill(1).</summary>
+    public void Signal(string name)
     {
-        using var kill = Process.Start("kill", $"-TERM {_process.Id}");
+        using var kill = Process.Start("kill", $"-{name} {_process.Id}");
         kill.WaitForExit();
     }
 

@@ -22,6 +22,18 @@ internal sealed record ServerSettings
     /// <summary>-t: worker threads (memcached's; Trove accepts and reports it).</summary>
     public int Threads { get; init; } = 2;
 
+    /// <summary>-Y: auth file of user:password lines; null for no authentication.</summary>
+    public string? AuthFile { get; init; }
+
+    /// <summary>-o idle_timeout: seconds before an idle connection is closed; 0 for never.</summary>
+    public int IdleTimeoutSeconds { get; init; }
+
+    /// <summary>-Z with ssl_chain_cert/ssl_key: PEM certificate and key for a TLS-only port; null for plain TCP.</summary>
+    public (string Cert, string Key)? Tls { get; init; }
+
+    /// <summary>ssl_ca_cert with ssl_verify_mode=3: clients must present a certificate this CA issued.</summary>
+    public string? TlsCa { get; init; }
+
     public IReadOnlyList<string> ToMemcachedArguments(int port)
     {
         var arguments = new List<string>
@@ -32,6 +44,23 @@ internal sealed record ServerSettings
             "-I", MaxItemSizeBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-c", MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (AuthFile is not null)
+        {
+            arguments.AddRange(["-Y", AuthFile]);
+        }
+        if (IdleTimeoutSeconds > 0)
+        {
+            arguments.AddRange(["-o", "idle_timeout=" + IdleTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        if (Tls is { } tls)
+        {
+            string ssl = $"ssl_chain_cert={tls.Cert},ssl_key={tls.Key}";
+            if (TlsCa is not null)
+            {
+                ssl += $",ssl_ca_cert={TlsCa},ssl_verify_mode=3";
+            }
+            arguments.AddRange(["-Z", "-o", ssl]);
+        }
         if (Environment.UserName == "root")
         {
             // memcached refuses to run as root without naming the user to run as.
@@ -48,6 +77,11 @@ internal sealed record ServerSettings
         MaxConnections = MaxConnections,
         Threads = Threads,
         UdpPort = 0,
+        AuthFile = AuthFile,
+        IdleTimeoutSeconds = IdleTimeoutSeconds,
+        TlsCertPath = Tls?.Cert,
+        TlsKeyPath = Tls?.Key,
+        TlsCaPath = TlsCa,
     };
 
     public EngineOptions ToEngineOptions() => new()

@@ -9,12 +9,17 @@ internal sealed record ToolRun(string CommandLine, int ExitCode, string Output)
     public override string ToString() => $"$ {CommandLine}\nexit code {ExitCode}\n{Output}";
 
     /// <summary>Runs a program to completion (or kills it after <see cref="HarnessLimits.Tool"/> and fails).</summary>
-    public static async Task<ToolRun> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null)
+    /// <param name="program">The program.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="workingDirectory">Where it runs (the temp directory by default).</param>
+    /// <param name="standardInput">Text written to its standard input, which is then closed; null leaves it alone.</param>
+    public static async Task<ToolRun> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, string? standardInput = null)
     {
         var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
@@ -31,6 +36,11 @@ internal sealed record ToolRun(string CommandLine, int ExitCode, string Output)
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+            process.StandardInput.Close();
+        }
 
         using var limit = new CancellationTokenSource(HarnessLimits.Tool);
         try

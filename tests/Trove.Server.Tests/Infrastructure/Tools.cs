@@ -13,6 +13,9 @@ internal static class Tools
 
     public static string Memcat => Find("libmemcached-tools", "memcat", "memccat");
 
+    /// <summary>The openssl command line (s_client is the real TLS client of the TLS tests).</summary>
+    public static string OpenSsl => Find("openssl", "openssl");
+
     /// <summary>A python3 that can import pymemcache: the first on PATH, else the system one (/usr/bin/python3).</summary>
     public static async Task<string> PythonWithPymemcacheAsync()
     {

@@ -53,6 +53,19 @@ public sealed class BinarySessionTests
     }
 
     [Fact]
+    public void AfterTwentyCommandsTheSessionSendsWhatItHoldsAndYields()
+    {
+        using var harness = new SessionHarness();
+        byte[] batch = [.. Enumerable.Range(0, 45).SelectMany(_ => BinaryPacket.Parse("set key=a value=1"))];
+
+        string replies = harness.Send(batch);
+
+        Assert.Equal(45 * 24, replies.Length);
+        Assert.Equal(2, harness.Yields); // after 21 and 41 commands, with input left each time
+        Assert.Equal(2, harness.Context.Counters.Read(ProtocolCounter.ConnYields));
+    }
+
+    [Fact]
     public void AnInvalidHeaderClosesAfterTheRepliesBeforeIt()
     {
         using var harness = new SessionHarness();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Trove.Server.Memcache;
+using Trove.Server.Memcache.Auth;
 using Trove.Storage;
 
 namespace Trove.Server.Tests.Session;
@@ -15,13 +16,20 @@ internal sealed class SessionHarness : IDisposable
     private readonly List<byte> _unconsumed = [];
     private readonly ArrayBufferWriter<byte> _output = new();
 
-    public SessionHarness(ServerOptions? options = null, EngineOptions? engineOptions = null)
+    /// <param name="options">Server options (defaults if null).</param>
+    /// <param name="engineOptions">Engine options (defaults if null).</param>
+    /// <param name="credentials">Turns authentication on; the session then also gets a registered <see cref="Connection"/>.</param>
+    public SessionHarness(ServerOptions? options = null, EngineOptions? engineOptions = null, CredentialStore? credentials = null)
     {
         Time = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         Engine = new CacheEngine(engineOptions ?? new EngineOptions(), Time);
-        Context = new ServerContext(Engine, options ?? new ServerOptions(), Time);
-        Session = new ConnectionSession(Context, connection: null);
+        Context = new ServerContext(Engine, options ?? new ServerOptions(), Time) { Credentials = credentials };
+        Connection = credentials is null ? null : Context.Connections.Register(remote: null, local: null, now: 0);
+        Session = new ConnectionSession(Context, Connection);
     }
+
+    /// <summary>The session's registry entry when authentication is on, else null.</summary>
+    public ClientConnection? Connection { get; }
 
     public ManualTimeProvider Time { get; }
     public CacheEngine Engine { get; }
@@ -48,20 +56,34 @@ internal sealed class SessionHarness : IDisposable
         }
         int before = _output.WrittenCount;
         _unconsumed.AddRange(data);
-        byte[] buffer = _unconsumed.ToArray();
-        ReadOnlySequence<byte> input = segment is null ? new ReadOnlySequence<byte>(buffer) : segment(buffer);
-
-        LastResult = Session.Process(input, _output, out SequencePosition consumed, out SequencePosition examined);
-
-        long consumedBytes = input.Slice(0, consumed).Length;
-        long examinedBytes = input.Slice(0, examined).Length;
-        if (examinedBytes < consumedBytes)
+        bool inputLeft;
+        do
         {
-            throw new InvalidOperationException("examined must not be before consumed");
+            // As the connection handler: a session that yielded left input unexamined and is called again at once.
+            byte[] buffer = _unconsumed.ToArray();
+            ReadOnlySequence<byte> input = segment is null ? new ReadOnlySequence<byte>(buffer) : segment(buffer);
+
+            LastResult = Session.Process(input, _output, out SequencePosition consumed, out SequencePosition examined);
+
+            long consumedBytes = input.Slice(0, consumed).Length;
+            long examinedBytes = input.Slice(0, examined).Length;
+            if (examinedBytes < consumedBytes)
+            {
+                throw new InvalidOperationException("examined must not be before consumed");
+            }
+            _unconsumed.RemoveRange(0, (int)consumedBytes);
+            inputLeft = examinedBytes < input.Length;
+            if (inputLeft)
+            {
+                Yields++;
+            }
         }
-        _unconsumed.RemoveRange(0, (int)consumedBytes);
+        while (inputLeft && LastResult == SessionResult.Continue);
         return Encoding.Latin1.GetString(_output.WrittenSpan.Slice(before));
     }
+
+    /// <summary>How often the session returned early with input left (a yield after its quota of commands).</summary>
+    public int Yields { get; private set; }
 
     /// <summary>Sends every byte separately, as a connection that delivers one byte per read would.</summary>
     public string SendByteByByte(string text)
@@ -78,5 +100,9 @@ internal sealed class SessionHarness : IDisposable
         return replies.ToString();
     }
 
-    public void Dispose() => Engine.Dispose();
+    public void Dispose()
+    {
+        Connection?.Dispose();
+        Engine.Dispose();
+    }
 }

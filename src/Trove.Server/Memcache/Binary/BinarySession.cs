@@ -11,7 +11,8 @@ namespace Trove.Server.Memcache.Binary;
 /// </summary>
 /// <remarks>
 /// Replies are released when memcached 1.6.18 sends them: held until the input runs dry, after a noop or an error,
-/// and every 20 commands; not while a value is still arriving or being discarded. A header with a bad magic closes the
+/// and every 20 commands, where the session also yields (returns with the rest of the input unexamined); not while
+/// a value is still arriving or being discarded. A header with a bad magic closes the
 /// connection and drops what was held. Not thread safe: one connection calls it at a time.
 /// </remarks>
 public sealed class BinarySession : IProtocolSession
@@ -33,6 +34,12 @@ public sealed class BinarySession : IProtocolSession
 
     private int _requestsLeft;
 
+    /// <summary>The quota ran out after the last command: return before the next one (see <see cref="CommandDone"/>).</summary>
+    private bool _yieldPending;
+
+    /// <summary>The next Process call continues the read event that yielded, with the quota the yield left.</summary>
+    private bool _resumingAfterYield;
+
     public BinarySession(ServerContext context)
         : this(context, connection: null)
     {
@@ -53,10 +60,25 @@ public sealed class BinarySession : IProtocolSession
         var reader = new SequenceReader<byte>(input);
         BinaryNext next = BinaryNext.Continue;
         bool hangUp = false;
-        _requestsLeft = RequestsPerEvent;
+        if (!_resumingAfterYield)
+        {
+            _requestsLeft = RequestsPerEvent;
+        }
+        _resumingAfterYield = false;
+        _yieldPending = false;
+        bool yielded = false;
         MarkActive();
         while (next != BinaryNext.Close && !hangUp)
         {
+            if (_yieldPending)
+            {
+                _yieldPending = false;
+                if (!reader.End)
+                {
+                    _resumingAfterYield = yielded = true;
+                    break;
+                }
+            }
             if (_swallowRemaining > 0)
             {
                 long discarded = Math.Min(_swallowRemaining, reader.Remaining);
@@ -113,7 +135,8 @@ public sealed class BinarySession : IProtocolSession
             _held.FlushTo(output);
         }
         consumed = reader.Position;
-        examined = input.End;
+        // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
+        examined = yielded ? reader.Position : input.End;
         MarkIdle();
         return hangUp || next == BinaryNext.Close ? SessionResult.Close : SessionResult.Continue;
     }
@@ -225,6 +248,11 @@ public sealed class BinarySession : IProtocolSession
         }
     }
 
+    /// <summary>
+    /// As memcached's conn_new_cmd: after its quota of commands for a read event it sends what it holds and yields
+    /// (conn_yields). Process then returns, so the handler writes the replies (waiting for a client that does not
+    /// read them) before more run: a deep pipeline of large gets costs a quota's replies of memory.
+    /// </summary>
     private void CommandDone(IBufferWriter<byte> output)
     {
         if (--_requestsLeft < 0)
@@ -232,6 +260,7 @@ public sealed class BinarySession : IProtocolSession
             _held.FlushTo(output);
             _context.Counters.Add(ProtocolCounter.ConnYields);
             _requestsLeft = RequestsPerEvent - 1;
+            _yieldPending = true;
         }
     }
 

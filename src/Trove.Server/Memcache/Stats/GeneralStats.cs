@@ -70,6 +70,10 @@ internal static class GeneralStats
         stat.Signed("store_no_memory"u8, counters.Read(ProtocolCounter.StoreNoMemory));
         stat.Signed("auth_cmds"u8, counters.Read(ProtocolCounter.AuthCmds));
         stat.Signed("auth_errors"u8, counters.Read(ProtocolCounter.AuthErrors));
+        if (context.Options.IdleTimeoutSeconds > 0)
+        {
+            stat.Signed("idle_kicks"u8, counters.Read(ProtocolCounter.IdleKicks)); // memcached lists it only with idle_timeout set
+        }
         stat.Signed("bytes_read"u8, counters.Read(ProtocolCounter.BytesRead));
         stat.Signed("bytes_written"u8, counters.Read(ProtocolCounter.BytesWritten));
         stat.Signed("limit_maxbytes"u8, engine.LimitMaxBytes);
@@ -101,6 +105,12 @@ internal static class GeneralStats
         stat.Signed("log_watcher_skipped"u8, 0);
         stat.Signed("log_watcher_sent"u8, 0);
         stat.Signed("log_watchers"u8, 0);
+        if (context.Tls is { } tls)
+        {
+            // memcached lists these only when it serves TLS.
+            stat.Signed("ssl_handshake_errors"u8, counters.Read(ProtocolCounter.TlsHandshakeErrors));
+            stat.Signed("time_since_server_cert_refresh"u8, (long)tls.SinceLastLoad.TotalSeconds);
+        }
         stat.Signed("unexpected_napi_ids"u8, 0);
         stat.Signed("round_robin_fallback"u8, 0);
         stat.Signed("bytes"u8, engine.Bytes);

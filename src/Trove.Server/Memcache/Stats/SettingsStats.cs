@@ -7,8 +7,9 @@ namespace Trove.Server.Memcache.Stats;
 /// "stats settings": memcached 1.6.18's list, in its order. Values Trove has are real (memory limit, connections,
 /// port, verbosity, item size, growth factor, threads, and whatever admin commands changed); the rest describe
 /// memcached features Trove lacks and print memcached's defaults: domain_socket, umask, chunk_size, reqs_per_event,
-/// tcp_backlog, hashpower_init, slab_automove_window, slab_chunk_max, tail_repair_time, idle_timeout, the log buffer
-/// sizes, read_buf_mem_limit, inline_ascii_response, ext_wbuf_size, slab_automove_freeratio and the ssl_* lines.
+/// tcp_backlog, hashpower_init, slab_automove_window, slab_chunk_max, tail_repair_time, the log buffer sizes,
+/// read_buf_mem_limit, inline_ascii_response, ext_wbuf_size, slab_automove_freeratio and the ssl_* tunables Trove
+/// does not have (keyformat, ciphers, wbuf size, session cache, kernel TLS, minimum version).
 /// </summary>
 internal static class SettingsStats
 {
@@ -39,9 +40,16 @@ internal static class SettingsStats
         stat.Signed("reqs_per_event"u8, 20);
         stat.YesNo("cas_enabled"u8, true);
         stat.Signed("tcp_backlog"u8, 1024);
-        stat.Text("binding_protocol"u8, "auto-negotiate"u8);
+        stat.Text("binding_protocol"u8, context.Credentials is null ? "auto-negotiate"u8 : "ascii"u8); // memcached -Y turns the binary protocol off
         stat.YesNo("auth_enabled_sasl"u8, false);
-        stat.YesNo("auth_enabled_ascii"u8, false);
+        if (context.Credentials is { } credentials)
+        {
+            stat.Text("auth_enabled_ascii"u8, credentials.Path); // memcached shows the file
+        }
+        else
+        {
+            stat.YesNo("auth_enabled_ascii"u8, false);
+        }
         stat.Signed("item_size_max"u8, engine.MaxItemSize);
         stat.YesNo("maxconns_fast"u8, true);
         stat.Signed("hashpower_init"u8, 0);
@@ -65,7 +73,7 @@ internal static class SettingsStats
         stat.Fixed("warm_max_factor"u8, settings.WarmMaxFactor, 2);
         stat.YesNo("temp_lru"u8, settings.TempLru);
         stat.Signed("temporary_ttl"u8, settings.TemporaryTtl);
-        stat.Signed("idle_timeout"u8, 0);
+        stat.Signed("idle_timeout"u8, options.IdleTimeoutSeconds);
         stat.Signed("watcher_logbuf_size"u8, 262144);
         stat.Signed("worker_logbuf_size"u8, 65536);
         stat.Signed("read_buf_mem_limit"u8, 0);
@@ -82,13 +90,15 @@ internal static class SettingsStats
         stat.Fixed("ext_max_frag"u8, settings.ExtMaxFrag, 2);
         stat.Fixed("slab_automove_freeratio"u8, 0.01, 3);
         stat.YesNo("ext_drop_unread"u8, settings.ExtDropUnread);
-        stat.YesNo("ssl_enabled"u8, false);
-        stat.Text("ssl_chain_cert"u8, "(null)"u8);
-        stat.Text("ssl_key"u8, "(null)"u8);
-        stat.Signed("ssl_verify_mode"u8, 0);
+        bool tls = context.Tls is not null;
+        stat.YesNo("ssl_enabled"u8, tls);
+        stat.Text("ssl_chain_cert"u8, tls ? options.TlsCertPath! : "(null)");
+        stat.Text("ssl_key"u8, tls ? options.TlsKeyPath! : "(null)");
+        // memcached shows OpenSSL's flags for its mode 3: VERIFY_PEER | FAIL_IF_NO_PEER_CERT | CLIENT_ONCE.
+        stat.Signed("ssl_verify_mode"u8, context.Tls?.RequiresClientCertificate == true ? 7 : 0);
         stat.Signed("ssl_keyformat"u8, 1);
         stat.Text("ssl_ciphers"u8, "NULL"u8);
-        stat.Text("ssl_ca_cert"u8, "NULL"u8);
+        stat.Text("ssl_ca_cert"u8, context.Tls?.RequiresClientCertificate == true ? options.TlsCaPath! : "NULL");
         stat.Signed("ssl_wbuf_size"u8, 16384);
         stat.YesNo("ssl_session_cache"u8, false);
         stat.YesNo("ssl_kernel_tls"u8, false);

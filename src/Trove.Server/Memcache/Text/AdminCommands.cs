@@ -147,8 +147,26 @@ internal static class AdminCommands
     public static void Watch(in TextRequest request, IBufferWriter<byte> output) =>
         output.Reply(in request, "CLIENT_ERROR watch commands not allowed\r\n"u8);
 
-    /// <summary>memcached built with TLS support but not serving TLS (Trove has none) answers this, ignoring noreply.</summary>
-    public static void RefreshCerts(IBufferWriter<byte> output) => output.Write("Error TLS not enabled\r\n"u8);
+    /// <summary>
+    /// memcached's refresh_certs: re-read the TLS files; OK, or memcached's error line (the old set stays). Without TLS
+    /// it answers as memcached built with TLS but not serving it. noreply is ignored, as by memcached.
+    /// </summary>
+    public static void RefreshCerts(ServerContext context, IBufferWriter<byte> output)
+    {
+        if (context.Tls is null)
+        {
+            output.Write("Error TLS not enabled\r\n"u8);
+            return;
+        }
+        if (context.Tls.Refresh(out string? error))
+        {
+            output.Write("OK\r\n"u8);
+            return;
+        }
+        // memcached keeps one line: its message has no newline of its own.
+        string line = error!.ReplaceLineEndings(" ");
+        output.Write(System.Text.Encoding.UTF8.GetBytes(line + "\r\n"));
+    }
 
     /// <summary>extstore's tunables are accepted and reported like memcached's (built with extstore, none configured).</summary>
     public static void Extstore(ServerContext context, in TextRequest request, ReadOnlySpan<byte> line, IBufferWriter<byte> output)

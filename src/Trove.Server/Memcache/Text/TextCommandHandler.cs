@@ -85,7 +85,7 @@ internal static class TextCommandHandler
                 AdminCommands.Extstore(context, in request, line, output);
                 break;
             case MemcacheCommand.RefreshCerts:
-                AdminCommands.RefreshCerts(output);
+                AdminCommands.RefreshCerts(context, output);
                 break;
             default:
                 output.Write(TextReplies.Error);

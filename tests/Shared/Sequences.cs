@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Trove.Protocol.Tests.Text;
+namespace Trove.Tests.Shared;
 
 /// <summary>Builds multi-segment sequences so parsers are tested on input split the way sockets split it.</summary>
 internal static class Sequences
