@@ -6,7 +6,8 @@ namespace Trove.Server.Memcache;
 
 /// <summary>
 /// Picks the protocol on a connection's first byte, as memcached 1.6 does by default (-B auto): 0x80 starts a binary
-/// session, anything else the text/meta one, and the connection keeps that protocol for its life.
+/// session, anything else the text/meta one, and the connection keeps that protocol for its life. With
+/// authentication on, every connection is text, as memcached with -Y.
 /// </summary>
 public sealed class ConnectionSession(ServerContext context, ClientConnection? connection) : IProtocolSession
 {
@@ -25,7 +26,9 @@ public sealed class ConnectionSession(ServerContext context, ClientConnection? c
                 examined = input.End;
                 return SessionResult.Continue;
             }
-            _session = first == BinaryHeader.RequestMagic
+            // With an auth file memcached forces the ascii protocol (its -Y tokens are text only), so a binary
+            // client gets no way around authentication: its packets are text junk to the unauthenticated session.
+            _session = first == BinaryHeader.RequestMagic && context.Credentials is null
                 ? new BinarySession(context, connection)
                 : new MemcacheSession(context, connection);
         }
