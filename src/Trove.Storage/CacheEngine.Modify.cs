@@ -25,7 +25,10 @@ public sealed unsafe partial class CacheEngine
             ItemHeader* item = FindLive(part, key, hash, now, countStats: true, out int slot, out dead);
             if (item == null)
             {
-                part.Counters.DeleteMisses++;
+                if (!request.Uncounted)
+                {
+                    part.Counters.DeleteMisses++;
+                }
                 status = DeleteStatus.NotFound;
             }
             else if (request.HasCompareCas && request.CompareCas != item->Cas)
@@ -53,7 +56,10 @@ public sealed unsafe partial class CacheEngine
             }
             else
             {
-                part.Tally(item->SlabClass, ClassTally.DeleteHits)++;
+                if (!request.Uncounted)
+                {
+                    part.Tally(item->SlabClass, ClassTally.DeleteHits)++;
+                }
                 Unlink(part, slot, item);
                 removed = item;
                 status = DeleteStatus.Deleted;

@@ -139,6 +139,8 @@ public struct DeleteRequest
     public uint NewExpiresAt;
     /// <summary>Meta x: drop the value (and client flags) but keep the item.</summary>
     public bool RemoveValueOnly;
+    /// <summary>Count neither a hit nor a miss: memcached unlinks the old value after a refused set without counting a delete.</summary>
+    public bool Uncounted;
 }
 
 public enum ArithmeticStatus : byte

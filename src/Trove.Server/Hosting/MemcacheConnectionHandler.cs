@@ -51,7 +51,7 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         PipeWriter output = connection.Transport.Output;
         using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
         registered.Transmit = output;
-        var session = new MemcacheSession(context, registered);
+        var session = new ConnectionSession(context, registered); // text/meta or binary, by the first byte
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the
         // node open until the shutdown timeout. Cancelling the pending read ends the loop after the

@@ -19,7 +19,7 @@ namespace Trove.Server.Memcache;
 /// discarded. With an auth file, input goes to <see cref="TextAuthentication"/> until the client has authenticated.
 /// Not thread safe: one connection calls it at a time.
 /// </remarks>
-public sealed class MemcacheSession
+public sealed class MemcacheSession : IProtocolSession
 {
     /// <summary>memcached's reqs_per_event: commands it runs per read event before sending what it holds and yielding.</summary>
     private const int RequestsPerEvent = 20;

@@ -10,6 +10,8 @@ internal enum PendingKind : byte
     Text,
     /// <summary>A meta command framed by MetaCommands.Frame and not rejected.</summary>
     Meta,
+    /// <summary>A binary storage command: the "line" is its header, extras and key, read again when the value is complete.</summary>
+    Binary,
 }
 
 /// <summary>

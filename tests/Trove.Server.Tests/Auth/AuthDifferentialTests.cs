@@ -72,6 +72,14 @@ public sealed class AuthDifferentialTests : IDisposable
             new(string.Concat(Enumerable.Repeat("get a\r\n", 25)), 2),
             new("version\r\n", 1),
         ],
+        // memcached with -Y speaks only ascii: a binary packet is an unauthenticated text line, never a way in.
+        ["a binary request before authentication is a text line"] =
+        [
+            new(System.Text.Encoding.Latin1.GetString(BinaryPacket.Parse("get key=foo")) + "\r\n", 1),
+            new(System.Text.Encoding.Latin1.GetString(BinaryPacket.Parse("set key=foo value=12")) + "\r\n", 1),
+            new("set x 0 0 12\r\nalice secret\r\n", 1),
+            new("version\r\n", 1),
+        ],
         ["counters in stats"] =
         [
             new("set x 0 0 11\r\nalice wrong\r\n", 1),

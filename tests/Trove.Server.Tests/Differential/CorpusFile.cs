@@ -9,6 +9,8 @@ namespace Trove.Server.Tests.Differential;
 /// === group/case name          starts a case
 /// !whole-only reason           send in one write only (say why memcached depends on the split)
 /// !no-sentinel                 the server closes the connection in the last step; read until it does
+/// !binary                      the case speaks the binary protocol (a binary noop is its sentinel)
+/// > set key=a value=b          with !binary: one binary packet (see BinaryPacket)
 /// ---                          starts the next step (sent after the previous one is fully answered)
 /// set a 0 0 1\r\n              script bytes: the file's own line breaks are dropped, escapes make the bytes
 /// </code>
@@ -23,6 +25,7 @@ internal static class CorpusFile
         var steps = new List<List<byte>>();
         bool appendSentinel = true;
         string? wholeOnly = null;
+        bool binary = false;
         int number = 0;
 
         void Finish()
@@ -41,6 +44,7 @@ internal static class CorpusFile
             {
                 AppendSentinel = appendSentinel,
                 WholeOnlyReason = wholeOnly,
+                Binary = binary,
             });
         }
 
@@ -65,6 +69,7 @@ internal static class CorpusFile
                 steps = [[]];
                 appendSentinel = true;
                 wholeOnly = null;
+                binary = false;
             }
             else if (name is null)
             {
@@ -77,6 +82,21 @@ internal static class CorpusFile
             else if (line == "!no-sentinel")
             {
                 appendSentinel = false;
+            }
+            else if (line == "!binary")
+            {
+                binary = true;
+            }
+            else if (binary && line.StartsWith("> ", StringComparison.Ordinal))
+            {
+                try
+                {
+                    steps[^1].AddRange(BinaryPacket.Parse(line[2..]));
+                }
+                catch (FormatException ex)
+                {
+                    throw new FormatException($"{where}: {ex.Message}", ex);
+                }
             }
             else if (line.StartsWith("!whole-only ", StringComparison.Ordinal))
             {

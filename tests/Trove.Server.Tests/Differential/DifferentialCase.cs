@@ -25,6 +25,9 @@ internal sealed record DifferentialCase(string Name, IReadOnlyList<byte[]> Steps
     /// </summary>
     public string? WholeOnlyReason { get; init; }
 
+    /// <summary>The script speaks the binary protocol: a binary noop is the sentinel and replies are compared packet by packet.</summary>
+    public bool Binary { get; init; }
+
     public int Length => Steps.Sum(s => s.Length);
 
     public static DifferentialCase Of(string name, params byte[][] steps) => new(name, steps);

@@ -9,5 +9,6 @@ internal static partial class GeneratedCases
             .Concat(ItemSizeLimits())
             .Concat(LongLines())
             .Concat(Pipelines())
-            .Concat(Garbage());
+            .Concat(Garbage())
+            .Concat(BinaryGenerated());
 }

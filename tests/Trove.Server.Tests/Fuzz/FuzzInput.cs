@@ -54,13 +54,36 @@ internal static class FuzzInput
 
     private static readonly string[] _numbers = ["0", "-1", "1", "2", "255", "4294967295", "4294967296", "2147483647", "2147483648", "1048576", "1048577", "99999999999999999999", "18446744073709551615", "", "+5", "0x10", "1e3"];
 
-    public static byte[] Next(Random random) => random.Next(4) == 0 ? RandomBytes(random) : MutatedRequests(random);
+    /// <summary>Random bytes, mutated binary requests or mutated text requests (binary when the first byte is 0x80).</summary>
+    public static byte[] Next(Random random) => random.Next(4) switch
+    {
+        0 => RandomBytes(random),
+        1 => BinaryFuzzInput.Next(random),
+        _ => MutatedRequests(random),
+    };
 
     private static byte[] RandomBytes(Random random)
     {
         var bytes = new byte[random.Next(1, 2049)];
         random.NextBytes(bytes);
+        if (random.Next(2) == 0)
+        {
+            bytes[0] = 0x80; // half of the junk goes to the binary protocol
+            NoBinaryFlush(bytes);
+        }
         return bytes;
+    }
+
+    /// <summary>Random junk on a binary connection must not flush: it would wipe the control items.</summary>
+    private static void NoBinaryFlush(byte[] bytes)
+    {
+        for (int i = 0; i + 1 < bytes.Length; i++)
+        {
+            if (bytes[i] == 0x80 && bytes[i + 1] is 0x08 or 0x18)
+            {
+                bytes[i + 1] = 0;
+            }
+        }
     }
 
     private static byte[] MutatedRequests(Random random)

@@ -6,8 +6,8 @@ using Trove.Server.Tests.Infrastructure;
 namespace Trove.Server.Tests.Fuzz;
 
 /// <summary>
-/// Clients that misbehave slowly rather than loudly: one that never reads its replies, one that stops in the middle
-/// of a request. Neither may stall other clients or make the node buffer without bound.
+/// Clients that misbehave slowly rather than loudly: one that never reads its replies (text or binary), one that
+/// stops in the middle of a request. Neither may stall other clients or make the node buffer without bound.
 /// </summary>
 [Collection(RobustnessCollection.Name)]
 public sealed class HostileClientTests
@@ -16,8 +16,10 @@ public sealed class HostileClientTests
     private const int Gets = 1000;                  // 250 MiB of replies if they were all buffered
     private const long Allowance = 64L << 20;
 
-    [Fact]
-    public async Task A_client_that_never_reads_its_replies_is_held_back_not_buffered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_that_never_reads_its_replies_is_held_back_not_buffered(bool binary)
     {
         await using IServerUnderTest server = await Candidate.StartAsync();
         byte[] value = new byte[ValueSize];
@@ -32,7 +34,8 @@ public sealed class HostileClientTests
         using (var greedy = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 16 * 1024 })
         {
             await greedy.ConnectAsync(IPAddress.Loopback, server.Port);
-            byte[] pipeline = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("get big\r\n", Gets)));
+            byte[] get = binary ? BinaryPacket.Parse("get key=big") : "get big\r\n"u8.ToArray();
+            byte[] pipeline = [.. Enumerable.Repeat(get, Gets).SelectMany(request => request)];
             await greedy.SendAsync(pipeline, SocketFlags.None);
 
             // Others are served while the greedy client's replies pile up, and the node holds a bounded amount.

@@ -16,7 +16,12 @@ internal static class RawClient
     /// always gets a sentinel; the last one gets it when <paramref name="appendSentinel"/> is true (false for
     /// scripts after which the server closes the connection).
     /// </summary>
-    public static async Task<Transcript> ExchangeAsync(int port, IReadOnlyList<byte[]> steps, Delivery delivery, bool appendSentinel = true)
+    /// <param name="port">The server's port on 127.0.0.1.</param>
+    /// <param name="steps">Byte scripts, each answered in full before the next is sent.</param>
+    /// <param name="delivery">How each step is cut into writes.</param>
+    /// <param name="appendSentinel">Whether the last step gets a sentinel.</param>
+    /// <param name="binary">The script speaks the binary protocol: the sentinel is a noop with opaque 0xffffffff.</param>
+    public static async Task<Transcript> ExchangeAsync(int port, IReadOnlyList<byte[]> steps, Delivery delivery, bool appendSentinel = true, bool binary = false)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
@@ -24,8 +29,9 @@ internal static class RawClient
         for (int i = 0; i < steps.Count; i++)
         {
             byte[] step = steps[i];
-            byte[] payload = appendSentinel || i < steps.Count - 1 ? [.. step, .. Sentinel.Request] : step;
-            ExchangeEnd end = await ExchangeStepAsync(socket, payload, delivery, reply);
+            byte[] sentinel = binary ? BinarySentinel.Request.ToArray() : Sentinel.Request.ToArray();
+            byte[] payload = appendSentinel || i < steps.Count - 1 ? [.. step, .. sentinel] : step;
+            ExchangeEnd end = await ExchangeStepAsync(socket, payload, delivery, reply, binary);
             if (end != ExchangeEnd.Sentinel)
             {
                 return new Transcript(reply.ToArray(), end);
@@ -38,9 +44,9 @@ internal static class RawClient
     public static Task<Transcript> ExchangeAsync(int port, byte[] script, Delivery? delivery = null) =>
         ExchangeAsync(port, [script], delivery ?? Delivery.Whole);
 
-    private static async Task<ExchangeEnd> ExchangeStepAsync(Socket socket, byte[] payload, Delivery delivery, MemoryStream reply)
+    private static async Task<ExchangeEnd> ExchangeStepAsync(Socket socket, byte[] payload, Delivery delivery, MemoryStream reply, bool binary)
     {
-        int expected = Sentinel.CountRequests(payload);
+        int expected = binary ? BinarySentinel.CountRequests(payload) : Sentinel.CountRequests(payload);
         long stepStart = reply.Length;
         using var silence = new CancellationTokenSource(HarnessLimits.ReplySilence);
         Task sending = SendAsync(socket, payload, delivery, silence);
@@ -74,7 +80,8 @@ internal static class RawClient
 
             silence.CancelAfter(HarnessLimits.ReplySilence);
             reply.Write(buffer, 0, read);
-            if (expected > 0 && Sentinel.CountReplies(reply.GetBuffer().AsSpan((int)stepStart, (int)(reply.Length - stepStart))) >= expected)
+            ReadOnlySpan<byte> stepReply = reply.GetBuffer().AsSpan((int)stepStart, (int)(reply.Length - stepStart));
+            if (expected > 0 && (binary ? BinarySentinel.CountReplies(stepReply) : Sentinel.CountReplies(stepReply)) >= expected)
             {
                 end = ExchangeEnd.Sentinel;
                 break;

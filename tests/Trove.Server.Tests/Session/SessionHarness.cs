@@ -7,8 +7,9 @@ using Trove.Storage;
 namespace Trove.Server.Tests.Session;
 
 /// <summary>
-/// Drives a <see cref="MemcacheSession"/> the way the connection handler does, without sockets: bytes are appended
-/// to an input buffer, the session is given all unconsumed bytes, and what it consumed is dropped from the front.
+/// Drives a session the way the connection handler does, without sockets: bytes are appended to an input buffer, the
+/// session is given all unconsumed bytes, and what it consumed is dropped from the front. The session is the
+/// handler's <see cref="ConnectionSession"/>, so the first byte picks text/meta or binary as on a real connection.
 /// </summary>
 internal sealed class SessionHarness : IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class SessionHarness : IDisposable
         Engine = new CacheEngine(engineOptions ?? new EngineOptions(), Time);
         Context = new ServerContext(Engine, options ?? new ServerOptions(), Time) { Credentials = credentials };
         Connection = credentials is null ? null : Context.Connections.Register(remote: null, local: null, now: 0);
-        Session = new MemcacheSession(Context, Connection);
+        Session = new ConnectionSession(Context, Connection);
     }
 
     /// <summary>The session's registry entry when authentication is on, else null.</summary>
@@ -33,7 +34,7 @@ internal sealed class SessionHarness : IDisposable
     public ManualTimeProvider Time { get; }
     public CacheEngine Engine { get; }
     public ServerContext Context { get; }
-    public MemcacheSession Session { get; }
+    public ConnectionSession Session { get; }
 
     /// <summary>Bytes received but not yet consumed by the session (what the pipe would still hold).</summary>
     public int Unconsumed => _unconsumed.Count;

@@ -1,0 +1,285 @@
+using System.Buffers;
+using Trove.Protocol.Binary;
+
+namespace Trove.Server.Memcache.Binary;
+
+/// <summary>
+/// The binary protocol state of one connection, without I/O: the sibling of <see cref="MemcacheSession"/>, chosen by
+/// <see cref="ConnectionSession"/> when the first byte is 0x80. Each request is framed (<see cref="BinaryRequestParser"/>),
+/// checked against memcached's length rules (<see cref="BinaryRequestShape"/>) and executed by the Binary* command
+/// classes, which write their replies.
+/// </summary>
+/// <remarks>
+/// Replies are released when memcached 1.6.18 sends them: held until the input runs dry, after a noop or an error,
+/// and every 20 commands, where the session also yields (returns with the rest of the input unexamined); not while
+/// a value is still arriving or being discarded. A header with a bad magic closes the
+/// connection and drops what was held. Not thread safe: one connection calls it at a time.
+/// </remarks>
+public sealed class BinarySession : IProtocolSession
+{
+    /// <summary>memcached's reqs_per_event (see <see cref="MemcacheSession"/>).</summary>
+    private const int RequestsPerEvent = 20;
+
+    private readonly ServerContext _context;
+    private readonly ClientConnection? _connection;
+    private readonly HeldReplies _held = new();
+    private readonly PendingBlock _pending = new();
+    private readonly BinaryStats _stats;
+
+    /// <summary>Header, extras and key of the current request, copied when they span segments (at most 24 + 255 + 250 bytes).</summary>
+    private readonly byte[] _frame = new byte[BinaryHeader.Size + byte.MaxValue + BinaryRequestShape.MaxKeyLength];
+
+    /// <summary>Value bytes still to discard as they arrive (memcached's conn_swallow).</summary>
+    private long _swallowRemaining;
+
+    private int _requestsLeft;
+
+    /// <summary>The quota ran out after the last command: return before the next one (see <see cref="CommandDone"/>).</summary>
+    private bool _yieldPending;
+
+    /// <summary>The next Process call continues the read event that yielded, with the quota the yield left.</summary>
+    private bool _resumingAfterYield;
+
+    public BinarySession(ServerContext context)
+        : this(context, connection: null)
+    {
+    }
+
+    /// <param name="context">The node's shared state.</param>
+    /// <param name="connection">This connection's entry from <see cref="ServerContext.Connections"/>, or null.</param>
+    public BinarySession(ServerContext context, ClientConnection? connection)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _connection = connection;
+        _stats = new BinaryStats(context, connection);
+    }
+
+    public SessionResult Process(in ReadOnlySequence<byte> input, IBufferWriter<byte> output, out SequencePosition consumed, out SequencePosition examined)
+    {
+        var reader = new SequenceReader<byte>(input);
+        BinaryNext next = BinaryNext.Continue;
+        bool hangUp = false;
+        if (!_resumingAfterYield)
+        {
+            _requestsLeft = RequestsPerEvent;
+        }
+        _resumingAfterYield = false;
+        _yieldPending = false;
+        bool yielded = false;
+        MarkActive();
+        while (next != BinaryNext.Close && !hangUp)
+        {
+            if (_yieldPending)
+            {
+                _yieldPending = false;
+                if (!reader.End)
+                {
+                    _resumingAfterYield = yielded = true;
+                    break;
+                }
+            }
+            if (_swallowRemaining > 0)
+            {
+                long discarded = Math.Min(_swallowRemaining, reader.Remaining);
+                reader.Advance(discarded);
+                _swallowRemaining -= discarded;
+                if (_swallowRemaining > 0)
+                {
+                    break;
+                }
+                CommandDone(output);
+            }
+            if (_pending.Kind == PendingKind.Binary)
+            {
+                if (!_pending.TryFill(ref reader))
+                {
+                    break;
+                }
+                next = CompletePending();
+                Release(next, output);
+                continue;
+            }
+            if (reader.End)
+            {
+                break;
+            }
+
+            OperationStatus framing = BinaryRequestParser.TryParse(ref reader, out BinaryRequest request, out BinaryParseError error);
+            if (framing == OperationStatus.NeedMoreData)
+            {
+                break;
+            }
+            if (error == BinaryParseError.BadMagic)
+            {
+                hangUp = true; // memcached closes without a reply and without sending what it held
+                break;
+            }
+            if (error == BinaryParseError.BodyTooShort)
+            {
+                BinaryResponseWriter.WriteError(_held, request.Header.Opcode, BinaryStatus.UnknownCommand, request.Header.Opaque);
+                next = BinaryNext.Close;
+                break;
+            }
+            next = Dispatch(in request, ref reader);
+            Release(next, output);
+        }
+
+        if (hangUp)
+        {
+            _held.Discard();
+        }
+        else if (next == BinaryNext.Close || (_swallowRemaining == 0 && _pending.Kind == PendingKind.None))
+        {
+            // memcached sends what it holds once it runs out of input, but not while it reads or discards a value.
+            _held.FlushTo(output);
+        }
+        consumed = reader.Position;
+        // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
+        examined = yielded ? reader.Position : input.End;
+        MarkIdle();
+        return hangUp || next == BinaryNext.Close ? SessionResult.Close : SessionResult.Continue;
+    }
+
+    private BinaryNext Dispatch(in BinaryRequest request, ref SequenceReader<byte> reader)
+    {
+        BinaryHeader header = request.Header;
+        switch (BinaryRequestShape.Of(in header))
+        {
+            case BinaryShape.InvalidArguments:
+                BinaryResponseWriter.WriteError(_held, header.Opcode, BinaryStatus.InvalidArguments, header.Opaque);
+                return BinaryNext.Close;
+            case BinaryShape.UnknownCommand:
+                // memcached discards the whole body length after the extras and key it has already read.
+                return Refuse(in header, unchecked((int)header.BodyLength));
+        }
+
+        // Only now is the key known to be at most 250 bytes, so the frame fits the session's buffer.
+        ReadOnlySpan<byte> frame = Frame(in request);
+        ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
+        ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
+
+        switch (BinaryOpcodes.Loud(header.Command))
+        {
+            case BinaryOpcode.Get or BinaryOpcode.GetK or BinaryOpcode.Touch or BinaryOpcode.Gat or BinaryOpcode.GatK:
+                return BinaryKeyCommands.GetOrTouch(_context, in header, extras, key, _held);
+            case BinaryOpcode.Set or BinaryOpcode.Add or BinaryOpcode.Replace or BinaryOpcode.Append or BinaryOpcode.Prepend:
+                return Store(in header, frame, extras, key, ref reader);
+            case BinaryOpcode.Delete:
+                return BinaryKeyCommands.Delete(_context, in header, key, _held);
+            case BinaryOpcode.Increment or BinaryOpcode.Decrement:
+                return BinaryKeyCommands.Arithmetic(_context, in header, extras, key, _held);
+            case BinaryOpcode.Flush:
+                return BinaryServerCommands.Flush(_context, in header, extras, _held);
+            case BinaryOpcode.Noop:
+                return BinaryServerCommands.Noop(in header, _held);
+            case BinaryOpcode.Version:
+                return BinaryServerCommands.Version(_context, in header, _held);
+            case BinaryOpcode.Quit:
+                return BinaryServerCommands.Quit(in header, _held);
+            case BinaryOpcode.Stat:
+                return _stats.Execute(in header, key, _held);
+            default:
+                // SASL list/auth/step with authentication off: memcached answers as for an unknown command and
+                // discards the value (the body after the key).
+                return Refuse(in header, unchecked((int)(header.BodyLength - header.KeyLength)));
+        }
+    }
+
+    private BinaryNext Store(in BinaryHeader header, scoped ReadOnlySpan<byte> frame, scoped ReadOnlySpan<byte> extras, scoped ReadOnlySpan<byte> key, ref SequenceReader<byte> reader)
+    {
+        if (!BinaryStorage.Admit(_context, in header, extras, key, _held, out int swallow))
+        {
+            _swallowRemaining = swallow;
+            return swallow > 0 ? BinaryNext.Continue : BinaryNext.Send;
+        }
+        int length = BinaryStorage.ValueLength(in header);
+        if (reader.Remaining >= length)
+        {
+            BinaryNext next = BinaryStorage.Complete(_context, in header, extras, key, reader.UnreadSequence.Slice(0, length), _held);
+            reader.Advance(length);
+            return next;
+        }
+        _pending.Start(PendingKind.Binary, frame, length);
+        _pending.TryFill(ref reader);
+        return BinaryNext.Continue;
+    }
+
+    private BinaryNext CompletePending()
+    {
+        ReadOnlySpan<byte> frame = _pending.Line;
+        BinaryHeader header = BinaryHeader.Read(frame);
+        ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
+        ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
+        BinaryNext next = BinaryStorage.Complete(_context, in header, extras, key, _pending.Data, _held);
+        _pending.Release();
+        return next;
+    }
+
+    /// <summary>"Unknown command", then <paramref name="swallow"/> bytes are discarded (none when memcached's int is negative).</summary>
+    private BinaryNext Refuse(in BinaryHeader header, int swallow)
+    {
+        BinaryResponseWriter.WriteError(_held, header.Opcode, BinaryStatus.UnknownCommand, header.Opaque);
+        _swallowRemaining = Math.Max(swallow, 0);
+        return _swallowRemaining > 0 ? BinaryNext.Continue : BinaryNext.Send;
+    }
+
+    /// <summary>Header, extras and key copied into one span (at most 529 bytes, into a buffer the session keeps).</summary>
+    private ReadOnlySpan<byte> Frame(in BinaryRequest request)
+    {
+        BinaryHeader header = request.Header;
+        int length = BinaryHeader.Size + header.ExtrasLength + header.KeyLength;
+        header.Write(_frame);
+        request.Extras.CopyTo(_frame.AsSpan(BinaryHeader.Size));
+        request.Key.CopyTo(_frame.AsSpan(BinaryHeader.Size + header.ExtrasLength));
+        return _frame.AsSpan(0, length);
+    }
+
+    /// <summary>After a command: send now when it asks to; otherwise only on memcached's every-20-commands yield.</summary>
+    private void Release(BinaryNext next, IBufferWriter<byte> output)
+    {
+        if (next == BinaryNext.Send)
+        {
+            _held.FlushTo(output);
+        }
+        if (next != BinaryNext.Close && _swallowRemaining == 0 && _pending.Kind == PendingKind.None)
+        {
+            CommandDone(output);
+        }
+    }
+
+    /// <summary>
+    /// As memcached's conn_new_cmd: after its quota of commands for a read event it sends what it holds and yields
+    /// (conn_yields). Process then returns, so the handler writes the replies (waiting for a client that does not
+    /// read them) before more run: a deep pipeline of large gets costs a quota's replies of memory.
+    /// </summary>
+    private void CommandDone(IBufferWriter<byte> output)
+    {
+        if (--_requestsLeft < 0)
+        {
+            _held.FlushTo(output);
+            _context.Counters.Add(ProtocolCounter.ConnYields);
+            _requestsLeft = RequestsPerEvent - 1;
+            _yieldPending = true;
+        }
+    }
+
+    private void MarkActive()
+    {
+        if (_connection is not null)
+        {
+            _connection.State = ConnectionState.ParseCommand;
+            _connection.LastCommandTime = _context.Engine.Now;
+        }
+    }
+
+    private void MarkIdle()
+    {
+        if (_connection is not null)
+        {
+            _connection.State = _swallowRemaining > 0 ? ConnectionState.Swallow
+                : _pending.Kind != PendingKind.None ? ConnectionState.ReadValue
+                : ConnectionState.Read;
+        }
+    }
+}
