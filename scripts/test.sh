@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 need=()
 command -v memcached >/dev/null 2>&1 || need+=(memcached)
 python3 -c 'import pymemcache' >/dev/null 2>&1 || need+=(python3-pymemcache)
-command -v memcp >/dev/null 2>&1 || need+=(libmemcached-tools)
+command -v memccp >/dev/null 2>&1 || command -v memcp >/dev/null 2>&1 || need+=(libmemcached-tools)
+# The PLAIN mechanism for libmemcached's SASL client (binary-protocol login tests).
+dpkg -s libsasl2-modules >/dev/null 2>&1 || need+=(libsasl2-modules)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then

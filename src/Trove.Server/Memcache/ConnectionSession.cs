@@ -6,8 +6,8 @@ namespace Trove.Server.Memcache;
 
 /// <summary>
 /// Picks the protocol on a connection's first byte, as memcached 1.6 does by default (-B auto): 0x80 starts a binary
-/// session, anything else the text/meta one, and the connection keeps that protocol for its life. With
-/// authentication on, every connection is text, as memcached with -Y.
+/// session, anything else the text/meta one, and the connection keeps that protocol for its life. With an auth file
+/// both protocols ask for credentials: text with memcached's -Y scheme, binary with SASL PLAIN as memcached's -S.
 /// </summary>
 public sealed class ConnectionSession(ServerContext context, ClientConnection? connection) : IProtocolSession
 {
@@ -26,9 +26,9 @@ public sealed class ConnectionSession(ServerContext context, ClientConnection? c
                 examined = input.End;
                 return SessionResult.Continue;
             }
-            // With an auth file memcached forces the ascii protocol (its -Y tokens are text only), so a binary
-            // client gets no way around authentication: its packets are text junk to the unauthenticated session.
-            _session = first == BinaryHeader.RequestMagic && context.Credentials is null
+            // memcached -Y forces ascii; Trove instead authenticates binary clients with SASL PLAIN against the
+            // same file (BinarySasl), so libmemcached and other binary clients can log in.
+            _session = first == BinaryHeader.RequestMagic
                 ? new BinarySession(context, connection)
                 : new MemcacheSession(context, connection);
         }

@@ -26,6 +26,9 @@ public sealed class BinarySession : IProtocolSession
     private readonly PendingBlock _pending = new();
     private readonly BinaryStats _stats;
 
+    /// <summary>SASL state when an auth file is configured; null when no authentication is asked.</summary>
+    private readonly BinarySasl? _sasl;
+
     /// <summary>Header, extras and key of the current request, copied when they span segments (at most 24 + 255 + 250 bytes).</summary>
     private readonly byte[] _frame = new byte[BinaryHeader.Size + byte.MaxValue + BinaryRequestShape.MaxKeyLength];
 
@@ -53,6 +56,10 @@ public sealed class BinarySession : IProtocolSession
         _context = context;
         _connection = connection;
         _stats = new BinaryStats(context, connection);
+        if (context.Credentials is { } credentials)
+        {
+            _sasl = new BinarySasl(credentials, connection);
+        }
     }
 
     public SessionResult Process(in ReadOnlySequence<byte> input, IBufferWriter<byte> output, out SequencePosition consumed, out SequencePosition examined)
@@ -144,6 +151,12 @@ public sealed class BinarySession : IProtocolSession
     private BinaryNext Dispatch(in BinaryRequest request, ref SequenceReader<byte> reader)
     {
         BinaryHeader header = request.Header;
+        // memcached checks authentication before the request's shape (dispatch_bin_command).
+        if (_sasl is { Authenticated: false } && !BinarySasl.AllowedBeforeAuthentication(header.Command))
+        {
+            return BinarySasl.Refuse(in header, _held);
+        }
+
         switch (BinaryRequestShape.Of(in header))
         {
             case BinaryShape.InvalidArguments:
@@ -179,6 +192,10 @@ public sealed class BinarySession : IProtocolSession
                 return BinaryServerCommands.Quit(in header, _held);
             case BinaryOpcode.Stat:
                 return _stats.Execute(in header, key, _held);
+            case BinaryOpcode.SaslListMechs when _sasl is not null:
+                return BinarySasl.ListMechanisms(in header, _held);
+            case BinaryOpcode.SaslAuth or BinaryOpcode.SaslStep when _sasl is not null:
+                return Authenticate(in header, frame, key, ref reader);
             default:
                 // SASL list/auth/step with authentication off: memcached answers as for an unknown command and
                 // discards the value (the body after the key).
@@ -205,13 +222,43 @@ public sealed class BinarySession : IProtocolSession
         return BinaryNext.Continue;
     }
 
+    /// <summary>A SASL auth or step request: the mechanism is the key, the client's message the value.</summary>
+    private BinaryNext Authenticate(in BinaryHeader header, scoped ReadOnlySpan<byte> frame, scoped ReadOnlySpan<byte> key, ref SequenceReader<byte> reader)
+    {
+        int length = unchecked((int)(header.BodyLength - header.KeyLength));
+        if (key.Length > BinarySasl.MaxMechanismLength)
+        {
+            BinaryResponseWriter.WriteError(_held, header.Opcode, BinaryStatus.InvalidArguments, header.Opaque);
+            _swallowRemaining = Math.Max(length, 0);
+            return _swallowRemaining > 0 ? BinaryNext.Continue : BinaryNext.Send;
+        }
+        if (length < 0 || length > BinarySasl.MaxMessageLength)
+        {
+            // Too long for any PLAIN message: failed without buffering it, then discarded as it arrives.
+            BinaryNext failed = _sasl!.Complete(_context, in header, key, ReadOnlySequence<byte>.Empty, _held);
+            _swallowRemaining = Math.Max(length, 0);
+            return _swallowRemaining > 0 ? BinaryNext.Continue : failed;
+        }
+        if (reader.Remaining >= length)
+        {
+            BinaryNext next = _sasl!.Complete(_context, in header, key, reader.UnreadSequence.Slice(0, length), _held);
+            reader.Advance(length);
+            return next;
+        }
+        _pending.Start(PendingKind.Binary, frame, length);
+        _pending.TryFill(ref reader);
+        return BinaryNext.Continue;
+    }
+
     private BinaryNext CompletePending()
     {
         ReadOnlySpan<byte> frame = _pending.Line;
         BinaryHeader header = BinaryHeader.Read(frame);
         ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
         ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
-        BinaryNext next = BinaryStorage.Complete(_context, in header, extras, key, _pending.Data, _held);
+        BinaryNext next = header.Command is BinaryOpcode.SaslAuth or BinaryOpcode.SaslStep
+            ? _sasl!.Complete(_context, in header, key, _pending.Data, _held)
+            : BinaryStorage.Complete(_context, in header, extras, key, _pending.Data, _held);
         _pending.Release();
         return next;
     }

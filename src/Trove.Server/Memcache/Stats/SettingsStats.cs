@@ -40,8 +40,9 @@ internal static class SettingsStats
         stat.Signed("reqs_per_event"u8, 20);
         stat.YesNo("cas_enabled"u8, true);
         stat.Signed("tcp_backlog"u8, 1024);
-        stat.Text("binding_protocol"u8, context.Credentials is null ? "auto-negotiate"u8 : "ascii"u8); // memcached -Y turns the binary protocol off
-        stat.YesNo("auth_enabled_sasl"u8, false);
+        // memcached -Y turns the binary protocol off; Trove keeps it and asks binary clients for SASL PLAIN.
+        stat.Text("binding_protocol"u8, "auto-negotiate"u8);
+        stat.YesNo("auth_enabled_sasl"u8, context.Credentials is not null);
         if (context.Credentials is { } credentials)
         {
             stat.Text("auth_enabled_ascii"u8, credentials.Path); // memcached shows the file
