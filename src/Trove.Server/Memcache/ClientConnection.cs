@@ -55,6 +55,17 @@ public sealed class ClientConnection : IDisposable
     /// <summary>True the first time only, so a connection slow to close is counted in idle_kicks once.</summary>
     internal bool TryKick() => Interlocked.Exchange(ref _kicked, 1) == 0;
 
+    /// <summary>A session starts on a read event: parsing, and the time of the last command is now.</summary>
+    internal void MarkActive(uint now)
+    {
+        _state = ConnectionState.ParseCommand;
+        _lastCommandTime = now;
+    }
+
+    /// <summary>A session is done with a read event: what it waits for next, as "stats conns" shows it.</summary>
+    internal void MarkIdle(bool swallowing, bool readingValue) =>
+        _state = swallowing ? ConnectionState.Swallow : readingValue ? ConnectionState.ReadValue : ConnectionState.Read;
+
     public ConnectionState State
     {
         get => _state;

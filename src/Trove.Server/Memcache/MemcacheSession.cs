@@ -21,9 +21,6 @@ namespace Trove.Server.Memcache;
 /// </remarks>
 public sealed class MemcacheSession : IProtocolSession
 {
-    /// <summary>memcached's reqs_per_event: commands it runs per read event before sending what it holds and yielding.</summary>
-    private const int RequestsPerEvent = 20;
-
     /// <summary>A line copy above this size (a huge multi-get) is dropped after use instead of kept by the connection.</summary>
     private const int RetainedLineCopyCapacity = 16 * 1024;
 
@@ -41,12 +38,8 @@ public sealed class MemcacheSession : IProtocolSession
     /// <summary>Holds a command line that arrived split across buffer segments.</summary>
     private byte[] _lineCopy = [];
 
-    /// <summary>Commands memcached would still run in this read event before it yields (its nreqs).</summary>
-    private int _requestsLeft;
-    // Set when a command used up the quota: Process returns so the caller sends the replies before reading on.
-    private bool _yieldPending;
-    // The next Process call continues the event that yielded, with the quota the yield left.
-    private bool _resumingAfterYield;
+    /// <summary>memcached's reqs_per_event: where this connection's read event yields.</summary>
+    private ReadEventQuota _quota;
 
     /// <summary>Commands since replies were last sent: memcached's queue of unsent replies is not empty.</summary>
     private int _unsentCommands;
@@ -78,24 +71,15 @@ public sealed class MemcacheSession : IProtocolSession
     {
         var reader = new SequenceReader<byte>(input);
         CommandOutcome outcome = CommandOutcome.Continue;
-        if (!_resumingAfterYield)
-        {
-            _requestsLeft = RequestsPerEvent;
-        }
-        _resumingAfterYield = false;
-        _yieldPending = false;
+        _quota.BeginEvent();
         bool yielded = false;
-        MarkActive();
+        _connection?.MarkActive(_context.Engine.Now);
         while (outcome == CommandOutcome.Continue)
         {
-            if (_yieldPending)
+            if (_quota.ShouldYield(inputLeft: !reader.End))
             {
-                _yieldPending = false;
-                if (!reader.End)
-                {
-                    _resumingAfterYield = yielded = true;
-                    break;
-                }
+                yielded = true;
+                break;
             }
             if (_swallowRemaining > 0)
             {
@@ -180,7 +164,7 @@ public sealed class MemcacheSession : IProtocolSession
         consumed = reader.Position;
         // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
         examined = yielded ? reader.Position : input.End;
-        MarkIdle();
+        _connection?.MarkIdle(swallowing: _swallowRemaining > 0, readingValue: _pending.Kind != PendingKind.None || _authentication is { AwaitingValue: true });
         return outcome == CommandOutcome.Continue ? SessionResult.Continue : SessionResult.Close;
     }
 
@@ -312,34 +296,14 @@ public sealed class MemcacheSession : IProtocolSession
     private void CommandDone(IBufferWriter<byte> output)
     {
         _unsentCommands++;
-        if (--_requestsLeft < 0)
+        if (_quota.CommandDone())
         {
             _held.FlushTo(output);
             _unsentCommands = 0;
             _context.Counters.Add(ProtocolCounter.ConnYields);
-            _requestsLeft = RequestsPerEvent - 1;
-            _yieldPending = true;
         }
     }
 
-    private void MarkActive()
-    {
-        if (_connection is not null)
-        {
-            _connection.State = ConnectionState.ParseCommand;
-            _connection.LastCommandTime = _context.Engine.Now;
-        }
-    }
-
-    private void MarkIdle()
-    {
-        if (_connection is not null)
-        {
-            _connection.State = _swallowRemaining > 0 ? ConnectionState.Swallow
-                : _pending.Kind != PendingKind.None || _authentication is { AwaitingValue: true } ? ConnectionState.ReadValue
-                : ConnectionState.Read;
-        }
-    }
 
     /// <summary>The raw line as one span, copying only when it arrived split across segments.</summary>
     private ReadOnlySpan<byte> Flatten(ReadOnlySequence<byte> rawLine)

@@ -17,9 +17,6 @@ namespace Trove.Server.Memcache.Binary;
 /// </remarks>
 public sealed class BinarySession : IProtocolSession
 {
-    /// <summary>memcached's reqs_per_event (see <see cref="MemcacheSession"/>).</summary>
-    private const int RequestsPerEvent = 20;
-
     private readonly ServerContext _context;
     private readonly ClientConnection? _connection;
     private readonly HeldReplies _held = new();
@@ -35,13 +32,8 @@ public sealed class BinarySession : IProtocolSession
     /// <summary>Value bytes still to discard as they arrive (memcached's conn_swallow).</summary>
     private long _swallowRemaining;
 
-    private int _requestsLeft;
-
-    /// <summary>The quota ran out after the last command: return before the next one (see <see cref="CommandDone"/>).</summary>
-    private bool _yieldPending;
-
-    /// <summary>The next Process call continues the read event that yielded, with the quota the yield left.</summary>
-    private bool _resumingAfterYield;
+    /// <summary>memcached's reqs_per_event: where this connection's read event yields.</summary>
+    private ReadEventQuota _quota;
 
     public BinarySession(ServerContext context)
         : this(context, connection: null)
@@ -67,24 +59,15 @@ public sealed class BinarySession : IProtocolSession
         var reader = new SequenceReader<byte>(input);
         BinaryNext next = BinaryNext.Continue;
         bool hangUp = false;
-        if (!_resumingAfterYield)
-        {
-            _requestsLeft = RequestsPerEvent;
-        }
-        _resumingAfterYield = false;
-        _yieldPending = false;
+        _quota.BeginEvent();
         bool yielded = false;
-        MarkActive();
+        _connection?.MarkActive(_context.Engine.Now);
         while (next != BinaryNext.Close && !hangUp)
         {
-            if (_yieldPending)
+            if (_quota.ShouldYield(inputLeft: !reader.End))
             {
-                _yieldPending = false;
-                if (!reader.End)
-                {
-                    _resumingAfterYield = yielded = true;
-                    break;
-                }
+                yielded = true;
+                break;
             }
             if (_swallowRemaining > 0)
             {
@@ -144,7 +127,7 @@ public sealed class BinarySession : IProtocolSession
         consumed = reader.Position;
         // After a yield the rest of the input is unexamined, so the caller's next read returns it at once.
         examined = yielded ? reader.Position : input.End;
-        MarkIdle();
+        _connection?.MarkIdle(swallowing: _swallowRemaining > 0, readingValue: _pending.Kind != PendingKind.None);
         return hangUp || next == BinaryNext.Close ? SessionResult.Close : SessionResult.Continue;
     }
 
@@ -302,31 +285,10 @@ public sealed class BinarySession : IProtocolSession
     /// </summary>
     private void CommandDone(IBufferWriter<byte> output)
     {
-        if (--_requestsLeft < 0)
+        if (_quota.CommandDone())
         {
             _held.FlushTo(output);
             _context.Counters.Add(ProtocolCounter.ConnYields);
-            _requestsLeft = RequestsPerEvent - 1;
-            _yieldPending = true;
-        }
-    }
-
-    private void MarkActive()
-    {
-        if (_connection is not null)
-        {
-            _connection.State = ConnectionState.ParseCommand;
-            _connection.LastCommandTime = _context.Engine.Now;
-        }
-    }
-
-    private void MarkIdle()
-    {
-        if (_connection is not null)
-        {
-            _connection.State = _swallowRemaining > 0 ? ConnectionState.Swallow
-                : _pending.Kind != PendingKind.None ? ConnectionState.ReadValue
-                : ConnectionState.Read;
         }
     }
 }
