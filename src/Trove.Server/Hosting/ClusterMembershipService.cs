@@ -26,6 +26,7 @@ internal sealed class ClusterMembershipService(
     private readonly ILogger _logger = loggers.CreateLogger("Trove.Cluster");
     private SwimNode? _swim;
     private string _name = "";
+    private volatile bool _leaving;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -76,6 +77,9 @@ internal sealed class ClusterMembershipService(
         if (_swim is not { } swim)
             return;
         NodeClusterLog.Leaving(_logger, context.Cluster.ClusterName);
+        // The last view stays published: rebuilding the table without this node while it still serves would say
+        // it owns nothing, which is news for the others, not for itself.
+        _leaving = true;
         swim.Leave();
         // Leave gossips the notice at once; a few more gossip rounds carry it to members that missed the first
         // datagram before the sockets close. Bounded by the host's shutdown token.
@@ -98,6 +102,8 @@ internal sealed class ClusterMembershipService(
 
     private void Publish(SwimNode swim)
     {
+        if (_leaving)
+            return;
         ClusterSnapshot snapshot = context.Cluster.Publish(_name, swim.Members, out bool tableChanged);
         if (tableChanged)
         {
