@@ -151,6 +151,9 @@ public sealed class TroveNode : IAsyncDisposable
         return Context.Credentials is not { } credentials || credentials.Reload(out error);
     }
 
+    /// <summary>Where the node gossips (useful when the gossip port was 0); null when membership is off.</summary>
+    public Trove.Cluster.NodeAddress? GossipAddress => _membership.GossipAddress;
+
     /// <summary>
     /// Stops gossiping at once, without telling the cluster, as kill -9 would; the memcached port keeps serving.
     /// Tests use it to watch the other members detect a failure.

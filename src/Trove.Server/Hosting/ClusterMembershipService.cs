@@ -95,6 +95,9 @@ internal sealed class ClusterMembershipService(
         swim.Dispose();
     }
 
+    /// <summary>Where this node gossips; null without a gossip port.</summary>
+    public NodeAddress? GossipAddress => _swim?.Address;
+
     /// <summary>Stops gossiping at once without a leave notice, as a killed process would (tests of failure detection).</summary>
     internal void Abandon() => _swim?.Dispose();
 
