@@ -57,12 +57,15 @@ internal sealed class ClusterMembershipService(
         swim.Start();
         Publish(swim);
         NodeClusterLog.Started(_logger, options.ClusterName, _name, swim.Address);
-        if (setup.Seeds.Count > 0)
+        // One seed list for every node (itself included) is the easy way to write service files; this node
+        // answering its own join would prove nothing, so it is not asked.
+        NodeAddress[] seeds = [.. setup.Seeds.Where(seed => seed != swim.Address)];
+        if (seeds.Length > 0)
         {
-            NodeClusterLog.Joining(_logger, options.ClusterName, string.Join(", ", setup.Seeds));
+            NodeClusterLog.Joining(_logger, options.ClusterName, string.Join(", ", seeds));
             // JoinAsync retries every probe interval until a seed answers and never faults; each seed's failure is
             // logged once by the protocol, not per retry.
-            _ = swim.JoinAsync(setup.Seeds).ContinueWith(_ =>
+            _ = swim.JoinAsync(seeds).ContinueWith(_ =>
             {
                 IReadOnlyList<Member> members = swim.Members;
                 NodeClusterLog.Joined(_logger, options.ClusterName, members.Count(ClusterSnapshot.IsLive),
