@@ -152,7 +152,10 @@ public sealed class ClusterSetup
     /// <summary>The listen address, unless it is a wildcard, which peers cannot use: then the first up, non-loopback IPv4 address.</summary>
     private static string DefaultAdvertiseHost(string listenAddress)
     {
-        if (!IPAddress.TryParse(listenAddress, out IPAddress? address) || !(address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)))
+        // The listener's own spellings of "every address" ("", "*") count too.
+        bool wildcard = listenAddress is "" or "*" ||
+            (IPAddress.TryParse(listenAddress, out IPAddress? address) && (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)));
+        if (!wildcard)
             return listenAddress;
         foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
         {

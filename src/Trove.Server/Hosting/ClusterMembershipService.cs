@@ -40,7 +40,7 @@ internal sealed class ClusterMembershipService(
         }
 
         ClusterOptions options = setup.SwimOptions(_name);
-        var bind = new IPEndPoint(IPAddress.Parse(context.Options.ListenAddress), setup.Options.GossipPort!.Value);
+        var bind = new IPEndPoint(MemcacheListenerService.ParseAddress(context.Options.ListenAddress), setup.Options.GossipPort!.Value);
         var transport = new SocketTransport(bind, options.StreamTimeout, setup.AdvertiseHost);
         SwimNode swim;
         try

@@ -4,7 +4,7 @@ namespace Trove.Server.Tests.Executable;
 
 /// <summary>
 /// Three real trove processes joined with --join over loopback (fast membership timings from a --config file),
-/// checked through each one's stats nodes and with `trove members`; then kill -9 of one.
+/// checked through each one's stats nodes and with `trove members`; then kill -9 of one and SIGTERM of another.
 /// </summary>
 public sealed class ClusterExecutableTests : IDisposable
 {
@@ -33,7 +33,7 @@ public sealed class ClusterExecutableTests : IDisposable
     }
 
     [Fact]
-    public async Task ThreeProcessesJoinAndSeeAKilledOneDead()
+    public async Task ThreeProcessesJoinThenSeeAKilledOneDeadAndATerminatedOneLeft()
     {
         int[] gossip = [TroveProcess.FreePort(), TroveProcess.FreePort(), TroveProcess.FreePort()];
         // Every node lists every seed, itself included (as a service file would): the first to start answers later ones.
@@ -67,6 +67,12 @@ public sealed class ClusterExecutableTests : IDisposable
                 "n3 dead");
         }
         Assert.Contains("Joined cluster trove with", nodes[1].Process.StandardOutput + nodes[1].Process.StandardError);
+
+        // SIGTERM: n2 says it leaves before it stops, so n1 shows it left, not dead.
+        nodes[1].Process.Terminate();
+        Assert.True(nodes[1].Process.WaitForExit(TimeSpan.FromSeconds(30)), "n2 did not stop on SIGTERM");
+        Assert.Equal(0, nodes[1].Process.ExitCode);
+        await NodeView.WaitForAsync(nodes[0].Port, v => v.Any(r => r.Name == "n2" && r.State == "left"), "n2 left");
     }
 
     [Fact]
