@@ -45,8 +45,8 @@ public sealed class ClusterState(string clusterName, int replicas, bool gossip)
     /// <summary>As <see cref="Publish(string, IReadOnlyList{Member})"/>; <paramref name="tableChanged"/> tells whether the live set changed.</summary>
     public ClusterSnapshot Publish(string localName, IReadOnlyList<Member> members, out bool tableChanged)
     {
-        // Serialised: member events arrive on transport and timer threads, and two rebuilds racing could publish
-        // an older member list after a newer one.
+        // Serialised so each snapshot is built from the one before (the table version counts up by one); the
+        // caller makes sure views are published in the order they were read.
         lock (_gate)
         {
             LocalName = localName;

@@ -26,6 +26,7 @@ internal sealed class ClusterMembershipService(
     private readonly ILogger _logger = loggers.CreateLogger("Trove.Cluster");
     private SwimNode? _swim;
     private string _name = "";
+    private readonly Lock _publishGate = new();
     private volatile bool _leaving;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -108,9 +109,17 @@ internal sealed class ClusterMembershipService(
 
     private void Publish(SwimNode swim)
     {
-        if (_leaving)
-            return;
-        ClusterSnapshot snapshot = context.Cluster.Publish(_name, swim.Members, out bool tableChanged);
+        ClusterSnapshot snapshot;
+        bool tableChanged;
+        // Members are read under the same lock as they are published: events arrive on several threads, and a
+        // view read earlier must not be published after one read later. Each event follows its change, so the
+        // last publish always carries the latest view.
+        lock (_publishGate)
+        {
+            if (_leaving)
+                return;
+            snapshot = context.Cluster.Publish(_name, swim.Members, out tableChanged);
+        }
         if (tableChanged)
         {
             snapshot.Load.TryGetValue(_name, out (int Owned, int Primary) mine);
