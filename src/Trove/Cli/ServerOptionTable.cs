@@ -40,8 +40,8 @@ internal static class ServerOptionTable
         new("--cluster-name", null, "Cluster:ClusterName", OptionKind.Text, "trove", "cluster name; peers with another name are refused"),
         new("--cluster-key", null, "Cluster:ClusterKey", OptionKind.Text, "none", "base64 AES key (16, 24 or 32 bytes) that encrypts and authenticates gossip"),
         new("--cluster-key-file", null, "Cluster:ClusterKeyFile", OptionKind.Text, "none", "file holding the base64 cluster key"),
-        new("--advertise", null, "Cluster:Advertise", OptionKind.Text, "listen address", "host peers use to reach this node (default: the listen address; with 0.0.0.0 the first non-loopback address)"),
-        new("--node-name", null, "Cluster:NodeName", OptionKind.Text, "host:port", "unique node name (default: advertised host and memcached port)"),
+        new("--advertise", null, "Cluster:Advertise", OptionKind.Text, "listen address", "host peers use to reach this node; with -l 0.0.0.0 the default is the first non-loopback address"),
+        new("--node-name", null, "Cluster:NodeName", OptionKind.Text, "host:port", "unique node name; the default is the advertised host and the memcached port"),
         new("--replicas", null, "Cluster:Replicas", OptionKind.Integer, "2", "owners per partition, primary included"),
     ];
 }

@@ -92,4 +92,24 @@ public sealed class InProcessClusterTests
         Assert.DoesNotContain(await NodeView.ReadAsync(a.Port), r => r.Name == "x");
         Assert.Equal(["x"], (await NodeView.ReadAsync(x.Port)).Select(r => r.Name));
     }
+
+    [Fact]
+    public async Task NodesSharingAClusterKeyJoinAndANodeWithAnotherKeyDoesNot()
+    {
+        string key = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 3)).ToArray());
+        string otherKey = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 5)).ToArray());
+        ClusterNodeOptions first = Fast("a");
+        first.ClusterKey = key;
+        await using TroveNode a = await StartAsync(first);
+        ClusterNodeOptions stranger = Fast("x", a.GossipAddress!.Value.ToString());
+        stranger.ClusterKey = otherKey;
+        await using TroveNode x = await StartAsync(stranger);
+        ClusterNodeOptions member = Fast("b", a.GossipAddress!.Value.ToString());
+        member.ClusterKey = key;
+        await using TroveNode b = await StartAsync(member);
+
+        await NodeView.WaitForAsync(b.Port, v => AllAlive(v, 2), "a and b joined with the shared key");
+        Assert.DoesNotContain(await NodeView.ReadAsync(a.Port), r => r.Name == "x");
+        Assert.Equal(["x"], (await NodeView.ReadAsync(x.Port)).Select(r => r.Name));
+    }
 }
