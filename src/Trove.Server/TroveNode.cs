@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Trove.Server.Cluster;
 using Trove.Server.Hosting;
 using Trove.Server.Memcache;
 using Trove.Server.Memcache.Auth;
@@ -20,6 +21,7 @@ public sealed class TroveNode : IAsyncDisposable
     private readonly IHost _host;
     private readonly CacheEngine _engine;
     private readonly MemcacheListenerService _listener;
+    private readonly ClusterMembershipService _membership;
     private readonly ILogger _logger;
     private readonly long _startedTimestamp = Stopwatch.GetTimestamp();
     private int _disposed;
@@ -30,6 +32,7 @@ public sealed class TroveNode : IAsyncDisposable
         _engine = engine;
         Context = context;
         _listener = host.Services.GetRequiredService<MemcacheListenerService>();
+        _membership = host.Services.GetRequiredService<ClusterMembershipService>();
         _logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Node");
     }
 
@@ -41,12 +44,24 @@ public sealed class TroveNode : IAsyncDisposable
 
     /// <summary>Starts a node and returns once it accepts connections.</summary>
     public static Task<TroveNode> StartAsync(ServerOptions server, EngineOptions engine, CancellationToken cancellationToken = default) =>
-        StartAsync(server, engine, configureLogging: null, cancellationToken);
+        StartAsync(server, engine, cluster: null, configureLogging: null, cancellationToken);
 
     /// <summary>Starts a node with custom logging (the executable logs to the console by verbosity).</summary>
+    public static Task<TroveNode> StartAsync(
+        ServerOptions server,
+        EngineOptions engine,
+        Action<ILoggingBuilder>? configureLogging,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(server, engine, cluster: null, configureLogging, cancellationToken);
+
+    /// <summary>
+    /// Starts a node with cluster settings (null: a single node) and custom logging. Invalid cluster settings throw
+    /// <see cref="ArgumentException"/>; the executable checks them first to exit with a usage error.
+    /// </summary>
     public static async Task<TroveNode> StartAsync(
         ServerOptions server,
         EngineOptions engine,
+        ClusterNodeOptions? cluster,
         Action<ILoggingBuilder>? configureLogging,
         CancellationToken cancellationToken = default)
     {
@@ -55,6 +70,11 @@ public sealed class TroveNode : IAsyncDisposable
         if (server.UdpPort != 0)
         {
             throw new ArgumentException("UDP is not supported: use -U 0 (the default).", nameof(server));
+        }
+        cluster ??= new ClusterNodeOptions();
+        if (!ClusterSetup.TryCreate(cluster, server.ListenAddress, out ClusterSetup? setup, out string clusterError))
+        {
+            throw new ArgumentException(clusterError, nameof(cluster));
         }
 
         TimeProvider time = TimeProvider.System;
@@ -66,6 +86,7 @@ public sealed class TroveNode : IAsyncDisposable
             {
                 Credentials = string.IsNullOrEmpty(server.AuthFile) ? null : CredentialStore.Load(server.AuthFile),
                 Tls = server.TlsEnabled ? TlsCertificates.Load(server.TlsCertPath!, server.TlsKeyPath!, server.TlsCaPath) : null,
+                Cluster = new ClusterState(cluster.ClusterName, cluster.Replicas, cluster.Enabled),
             };
         }
         catch
@@ -88,6 +109,10 @@ public sealed class TroveNode : IAsyncDisposable
             builder.Services.AddKestrelTlsServices(); // only then: without TLS the node carries none of it
         }
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MemcacheListenerService>());
+        // After the listener: starts once the port is bound, and stops (leaving the cluster) before it.
+        builder.Services.AddSingleton(setup!);
+        builder.Services.AddSingleton<ClusterMembershipService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembershipService>());
         builder.Services.AddHostedService<EngineMaintenanceService>();
         builder.Services.AddHostedService<IdleConnectionService>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
@@ -125,6 +150,15 @@ public sealed class TroveNode : IAsyncDisposable
         error = null;
         return Context.Credentials is not { } credentials || credentials.Reload(out error);
     }
+
+    /// <summary>Where the node gossips (useful when the gossip port was 0); null when membership is off.</summary>
+    public Trove.Cluster.NodeAddress? GossipAddress => _membership.GossipAddress;
+
+    /// <summary>
+    /// Stops gossiping at once, without telling the cluster, as kill -9 would; the memcached port keeps serving.
+    /// Tests use it to watch the other members detect a failure.
+    /// </summary>
+    internal void AbandonCluster() => _membership.Abandon();
 
     /// <summary>Completes when the node is asked to stop (SIGTERM, Ctrl-C, or the shutdown command).</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);

@@ -214,6 +214,27 @@ public sealed class MembershipTests
     }
 
     [Fact]
+    public void ASeedThatNeverAnswersIsLoggedOnceNotOnEveryRetry()
+    {
+        using var cluster = new TestCluster(6);
+        SwimNode a = cluster.Add();
+        SwimNode b = cluster.Add();
+        var down = new NodeAddress("10.9.9.9", 7946); // nobody there: every exchange with it fails
+
+        Task<NodeAddress> joined = b.JoinAsync([down]);
+        cluster.Run(TimeSpan.FromSeconds(30)); // about 30 retries at the default 1 s probe interval
+
+        Assert.False(joined.IsCompleted);
+        Assert.Single(cluster.Log.Entries, e => e.Id.Id == 106 && e.Message.Contains("10.9.9.9:7946"));
+
+        // Another seed that answers still completes the join; the log stays at one line for the dead seed.
+        Task<NodeAddress> second = b.JoinAsync([down, a.Address]);
+        cluster.Run(TimeSpan.FromSeconds(5));
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.Single(cluster.Log.Entries, e => e.Id.Id == 106);
+    }
+
+    [Fact]
     public void IndirectProbesKeepAMemberAliveWhenOnlyTheDirectLinkIsCut()
     {
         using TestCluster cluster = Joined(3);

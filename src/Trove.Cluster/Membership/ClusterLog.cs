@@ -22,4 +22,7 @@ internal static partial class ClusterLog
 
     [LoggerMessage(105, LogLevel.Error, "Handling a message from {From} (or a timer round, when From is this node) failed")]
     public static partial void HandlerFailed(ILogger logger, NodeAddress from, Exception exception);
+
+    [LoggerMessage(106, LogLevel.Warning, "Seed {Seed} did not answer the join (unreachable, refused or timed out); retrying every {Interval} until a seed answers (logged once per seed)")]
+    public static partial void SeedUnanswered(ILogger logger, NodeAddress seed, TimeSpan interval);
 }

@@ -58,6 +58,10 @@ public sealed partial class SwimNode
             {
                 if (ok && _joined!.TrySetResult(seed))
                     ClusterLog.Joined(_logger, seed);
+                // Once per seed, not per retry: a seed that is down would otherwise log every probe interval.
+                // A seed that answers but is refused (name, key) is logged by Open with its reason.
+                if (!ok && !_joined!.Task.IsCompleted && _loggedJoinFailures.Add(seed))
+                    ClusterLog.SeedUnanswered(_logger, seed, _options.ProbeInterval);
                 if (--outstanding == 0 && !_joined!.Task.IsCompleted && !_leaving)
                     After(_options.ProbeInterval, () => JoinAttempt(seeds));
             });

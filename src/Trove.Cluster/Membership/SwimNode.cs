@@ -26,6 +26,7 @@ public sealed partial class SwimNode : IDisposable
     private readonly BroadcastQueue _broadcasts = new();
     private readonly List<Member> _pendingEvents = [];
     private readonly HashSet<(string Host, OpenResult Reason)> _loggedRefusals = [];
+    private readonly HashSet<NodeAddress> _loggedJoinFailures = [];
     private readonly MemberEntry _self;
     private readonly List<ITimer> _timers = [];
     private bool _started;

@@ -52,6 +52,17 @@ public sealed class PartitionTable
         return new PartitionTable(Version + 1, Math.Min(replicas, sorted.Length), sorted, owners);
     }
 
+    /// <summary>
+    /// The table for <paramref name="members"/> planned from scratch, with the next version: it depends only on the
+    /// member set, so nodes that see the same members agree without exchanging tables, at the price of moving more
+    /// partitions on a change than <see cref="Next"/> (which keeps this table's owners where it can).
+    /// </summary>
+    public PartitionTable Rebuild(IEnumerable<string> members, int replicas = DefaultReplicaCount)
+    {
+        PartitionTable planned = Empty.Next(members, replicas);
+        return new PartitionTable(Version + 1, planned.ReplicaCount, planned.Members, planned._owners);
+    }
+
     /// <summary>Owner slots (partition, member) of <paramref name="next"/> that this table does not have: the copies a change costs.</summary>
     public int CopiesTo(PartitionTable next)
     {

@@ -64,7 +64,7 @@ internal sealed class MemcacheListenerService(IServiceProvider services, ServerO
 
     public void Dispose() => _server?.Dispose();
 
-    private static IPAddress ParseAddress(string address) => address switch
+    internal static IPAddress ParseAddress(string address) => address switch
     {
         "" or "*" or "0.0.0.0" => IPAddress.Any,
         "::" => IPAddress.IPv6Any,

@@ -1,3 +1,4 @@
+using Trove.Server.Cluster;
 using Trove.Server.Memcache.Auth;
 using Trove.Server.Tls;
 using Trove.Storage;
@@ -57,4 +58,7 @@ public sealed partial class ServerContext
 
     /// <summary>The TLS certificates when the port speaks TLS (--tls-cert/--tls-key), else null.</summary>
     public TlsCertificates? Tls { get; init; }
+
+    /// <summary>Members and partition table as this node sees them (stats nodes, stats cluster); a lone node by default.</summary>
+    public ClusterState Cluster { get; init; } = new("trove", Trove.Cluster.Placement.PartitionTable.DefaultReplicaCount, gossip: false);
 }

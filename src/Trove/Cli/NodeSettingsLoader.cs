@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Trove.Server;
+using Trove.Server.Cluster;
 using Trove.Storage;
 
 namespace Trove.Cli;
@@ -38,12 +39,14 @@ internal static class NodeSettingsLoader
 
         var server = new ServerOptions();
         var engine = new EngineOptions();
-        settings = new NodeSettings(server, engine);
+        var cluster = new ClusterNodeOptions();
+        settings = new NodeSettings(server, engine, cluster);
         try
         {
             IConfiguration config = builder.Build();
             config.GetSection("Server").Bind(server);
             config.GetSection("Engine").Bind(engine);
+            config.GetSection("Cluster").Bind(cluster);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or FileNotFoundException or InvalidDataException)
         {
@@ -52,6 +55,10 @@ internal static class NodeSettingsLoader
         }
 
         error = Validate(server, engine) ?? "";
+        if (error.Length == 0 && !ClusterSetup.TryCreate(cluster, server.ListenAddress, out _, out error))
+        {
+            return false;
+        }
         return error.Length == 0;
     }
 

@@ -16,11 +16,17 @@ internal static class ServerCommand
         TroveNode node;
         try
         {
-            node = await TroveNode.StartAsync(settings.Server, settings.Engine, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
+            node = await TroveNode.StartAsync(settings.Server, settings.Engine, settings.Cluster, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
         }
         catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException or SocketException)
         {
             await Console.Error.WriteLineAsync($"trove: failed to listen on {settings.Server.ListenAddress}:{settings.Server.Port}: {(ex.InnerException ?? ex).Message}");
+            return ExitCodes.Unavailable;
+        }
+        catch (SocketException ex) when (settings.Cluster.Enabled)
+        {
+            // Kestrel wraps its own bind failures (above); a bare SocketException comes from the gossip transport.
+            await Console.Error.WriteLineAsync($"trove: failed to open gossip port {settings.Cluster.GossipPort} on {settings.Server.ListenAddress}: {ex.Message}");
             return ExitCodes.Unavailable;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TlsLoadException)

@@ -12,7 +12,8 @@ internal sealed record ServerOptionSpec(
 /// <summary>
 /// The one table that maps memcached's flags onto Trove's long options and configuration keys.
 /// Configuration keys bind to <see cref="Trove.Server.ServerOptions"/> ("Server:...") and
-/// <see cref="Trove.Storage.EngineOptions"/> ("Engine:..."); the same keys work in trove.json and as
+/// <see cref="Trove.Storage.EngineOptions"/> ("Engine:...") and <see cref="Trove.Server.ClusterNodeOptions"/>
+/// ("Cluster:...", whose membership timings are configuration only: "Cluster:Swim:ProbeInterval" and so on); the same keys work in trove.json and as
 /// environment variables (TROVE_SERVER__PORT=11212).
 /// </summary>
 internal static class ServerOptionTable
@@ -34,5 +35,13 @@ internal static class ServerOptionTable
         new("--tls-key", null, "Server:TlsKeyPath", OptionKind.Text, "none", "PEM private key of --tls-cert"),
         new("--tls-ca", null, "Server:TlsCaPath", OptionKind.Text, "none", "PEM CA certificates; clients must present a certificate they issued"),
         new("--idle-timeout", null, "Server:IdleTimeoutSeconds", OptionKind.Integer, "0", "close connections idle this many seconds (memcached -o idle_timeout); 0 = never"),
+        new("--gossip-port", null, "Cluster:GossipPort", OptionKind.Integer, "off", "port for cluster membership (UDP and TCP on the listen address); off = a single node"),
+        new("--join", null, "Cluster:Join", OptionKind.Text, "none", "seeds to join, HOST:PORT[,HOST:PORT...]; retried until one answers"),
+        new("--cluster-name", null, "Cluster:ClusterName", OptionKind.Text, "trove", "cluster name; peers with another name are refused"),
+        new("--cluster-key", null, "Cluster:ClusterKey", OptionKind.Text, "none", "base64 AES key (16, 24 or 32 bytes) that encrypts and authenticates gossip"),
+        new("--cluster-key-file", null, "Cluster:ClusterKeyFile", OptionKind.Text, "none", "file holding the base64 cluster key"),
+        new("--advertise", null, "Cluster:Advertise", OptionKind.Text, "listen address", "host peers use to reach this node; with -l 0.0.0.0 the default is the first non-loopback address"),
+        new("--node-name", null, "Cluster:NodeName", OptionKind.Text, "host:port", "unique node name; the default is the advertised host and the memcached port"),
+        new("--replicas", null, "Cluster:Replicas", OptionKind.Integer, "2", "owners per partition, primary included"),
     ];
 }

@@ -36,6 +36,7 @@ internal static class TroveCommandLine
         });
 
         root.Subcommands.Add(BenchCli.CreateCommand());
+        root.Subcommands.Add(MembersCommand.Create());
         return root;
     }
 

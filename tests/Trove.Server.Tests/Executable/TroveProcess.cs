@@ -66,6 +66,13 @@ internal sealed class TroveProcess : IDisposable
         }
     }
 
+    /// <summary>SIGKILL (kill -9): the process gets no chance to say goodbye.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Sends SIGTERM, as a service manager or kill(1) does.</summary>
     public void Terminate() => Signal("TERM");
 

@@ -46,6 +46,14 @@ internal static class StatsCommand
             Connections(context, output, connection);
             output.Write(TextReplies.End);
         }
+        else if (subcommand.SequenceEqual("nodes"u8))
+        {
+            ClusterStats.WriteNodes(context, output);
+        }
+        else if (subcommand.SequenceEqual("cluster"u8))
+        {
+            ClusterStats.WriteCluster(context, output);
+        }
         else if (subcommand.SequenceEqual("extstore"u8))
         {
             output.Write(TextReplies.End); // memcached built with extstore but running without it lists nothing

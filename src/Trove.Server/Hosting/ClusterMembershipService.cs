@@ -1,0 +1,130 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Trove.Cluster;
+using Trove.Cluster.Membership;
+using Trove.Cluster.Placement;
+using Trove.Cluster.Transport;
+using Trove.Server.Cluster;
+using Trove.Server.Memcache;
+
+namespace Trove.Server.Hosting;
+
+/// <summary>
+/// Runs this node's membership: a <see cref="SwimNode"/> over UDP+TCP on the gossip port, joined through the seeds,
+/// feeding <see cref="ClusterState"/> on every change. Without a gossip port it publishes this node alone, owning every
+/// partition, so stats nodes answers the same way either way. Registered after the listener: it starts once the
+/// memcached port is bound (the default node name carries it) and, as the host stops services in reverse order,
+/// leaves the cluster before the listener closes.
+/// </summary>
+internal sealed class ClusterMembershipService(
+    ServerContext context,
+    MemcacheListenerService listener,
+    ClusterSetup setup,
+    ILoggerFactory loggers) : IHostedService, IDisposable
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Trove.Cluster");
+    private SwimNode? _swim;
+    private string _name = "";
+    private readonly Lock _publishGate = new();
+    private volatile bool _leaving;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var bound = (IPEndPoint)listener.BoundEndPoint!;
+        _name = setup.NodeName(bound.Port);
+        if (!setup.Options.Enabled)
+        {
+            // No gossip address exists: the address shown is where clients reach this node.
+            context.Cluster.Publish(_name, [new Member(_name, new NodeAddress(setup.AdvertiseHost, bound.Port), 1, MemberState.Alive)]);
+            return Task.CompletedTask;
+        }
+
+        ClusterOptions options = setup.SwimOptions(_name);
+        var bind = new IPEndPoint(MemcacheListenerService.ParseAddress(context.Options.ListenAddress), setup.Options.GossipPort!.Value);
+        var transport = new SocketTransport(bind, options.StreamTimeout, setup.AdvertiseHost);
+        SwimNode swim;
+        try
+        {
+            swim = new SwimNode(options, transport, TimeProvider.System, Random.Shared.Next(), _logger);
+        }
+        catch
+        {
+            transport.Dispose();
+            throw;
+        }
+        _swim = swim;
+        swim.MemberChanged += _ => Publish(swim);
+        swim.Start();
+        Publish(swim);
+        NodeClusterLog.Started(_logger, options.ClusterName, _name, swim.Address);
+        // One seed list for every node (itself included) is the easy way to write service files; this node
+        // answering its own join would prove nothing, so it is not asked.
+        NodeAddress[] seeds = [.. setup.Seeds.Where(seed => seed != swim.Address)];
+        if (seeds.Length > 0)
+        {
+            NodeClusterLog.Joining(_logger, options.ClusterName, string.Join(", ", seeds));
+            // JoinAsync retries every probe interval until a seed answers and never faults; each seed's failure is
+            // logged once by the protocol, not per retry.
+            _ = swim.JoinAsync(seeds).ContinueWith(_ =>
+            {
+                IReadOnlyList<Member> members = swim.Members;
+                NodeClusterLog.Joined(_logger, options.ClusterName, members.Count(ClusterSnapshot.IsLive),
+                    string.Join(", ", members.Where(ClusterSnapshot.IsLive).Select(m => m.Name)));
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_swim is not { } swim)
+            return;
+        NodeClusterLog.Leaving(_logger, context.Cluster.ClusterName);
+        // The last view stays published: rebuilding the table without this node while it still serves would say
+        // it owns nothing, which is news for the others, not for itself.
+        _leaving = true;
+        swim.Leave();
+        // Leave gossips the notice at once; a few more gossip rounds carry it to members that missed the first
+        // datagram before the sockets close. Bounded by the host's shutdown token.
+        TimeSpan linger = TimeSpan.FromTicks(Math.Min(setup.Options.Swim.GossipInterval.Ticks * 3, TimeSpan.FromSeconds(1).Ticks));
+        try
+        {
+            await Task.Delay(linger, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown budget spent: close now; peers find out through probes instead.
+        }
+        swim.Dispose();
+    }
+
+    /// <summary>Where this node gossips; null without a gossip port.</summary>
+    public NodeAddress? GossipAddress => _swim?.Address;
+
+    /// <summary>Stops gossiping at once without a leave notice, as a killed process would (tests of failure detection).</summary>
+    internal void Abandon() => _swim?.Dispose();
+
+    public void Dispose() => _swim?.Dispose();
+
+    private void Publish(SwimNode swim)
+    {
+        ClusterSnapshot snapshot;
+        bool tableChanged;
+        // Members are read under the same lock as they are published: events arrive on several threads, and a
+        // view read earlier must not be published after one read later. Each event follows its change, so the
+        // last publish always carries the latest view.
+        lock (_publishGate)
+        {
+            if (_leaving)
+                return;
+            snapshot = context.Cluster.Publish(_name, swim.Members, out tableChanged);
+        }
+        if (tableChanged)
+        {
+            snapshot.Load.TryGetValue(_name, out (int Owned, int Primary) mine);
+            NodeClusterLog.TableChanged(_logger, snapshot.Table.Version, snapshot.Table.Members.Count, mine.Primary,
+                mine.Owned - mine.Primary, PartitionTable.PartitionCount);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Buffers;
+using System.Text;
+using Trove.Cluster.Membership;
+using Trove.Cluster.Placement;
+using Trove.Protocol.Text;
+using Trove.Server.Cluster;
+
+namespace Trove.Server.Memcache.Stats;
+
+/// <summary>
+/// stats nodes (one group of lines per member, prefixed with its name, as Flare's stats nodes) and stats cluster.
+/// Both read one <see cref="ClusterSnapshot"/>, so a reply never mixes two membership views. Not on a hot path:
+/// allocating the names is fine here.
+/// </summary>
+internal static class ClusterStats
+{
+    public static void WriteNodes(ServerContext context, IBufferWriter<byte> output)
+    {
+        ClusterSnapshot snapshot = context.Cluster.Current;
+        var stats = new StatWriter(output);
+        foreach (Member member in snapshot.Members)
+        {
+            snapshot.Load.TryGetValue(member.Name, out (int Owned, int Primary) load);
+            stats.Text(Name(member, "address"), member.Address.ToString());
+            stats.Text(Name(member, "state"), StateName(member.State));
+            stats.Number(Name(member, "incarnation"), member.Incarnation);
+            stats.Number(Name(member, "partitions_primary"), (ulong)load.Primary);
+            stats.Number(Name(member, "partitions_replica"), (ulong)(load.Owned - load.Primary));
+        }
+        output.Write(TextReplies.End);
+    }
+
+    public static void WriteCluster(ServerContext context, IBufferWriter<byte> output)
+    {
+        ClusterState cluster = context.Cluster;
+        ClusterSnapshot snapshot = cluster.Current;
+        var stats = new StatWriter(output);
+        stats.Text("cluster_name"u8, cluster.ClusterName);
+        stats.Text("node_name"u8, cluster.LocalName ?? "");
+        stats.YesNo("gossip_enabled"u8, cluster.Gossip);
+        stats.Number("members"u8, (ulong)snapshot.Table.Members.Count);
+        stats.Number("members_known"u8, (ulong)snapshot.Members.Count);
+        stats.Number("partitions"u8, PartitionTable.PartitionCount);
+        stats.Number("replicas"u8, (ulong)cluster.Replicas);
+        stats.Number("partition_table_version"u8, (ulong)snapshot.Table.Version);
+        // No data moves between nodes yet (routing and replication are later slices of issue 4).
+        stats.Number("migrations_in_progress"u8, 0);
+        output.Write(TextReplies.End);
+    }
+
+    public static string StateName(MemberState state) => state switch
+    {
+        MemberState.Alive => "alive",
+        MemberState.Suspect => "suspect",
+        MemberState.Dead => "dead",
+        MemberState.Left => "left",
+        _ => "unknown",
+    };
+
+    private static byte[] Name(Member member, string field) => Encoding.UTF8.GetBytes($"{member.Name}:{field}");
+}
