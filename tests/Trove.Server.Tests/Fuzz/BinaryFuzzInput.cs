@@ -44,38 +44,11 @@ internal static class BinaryFuzzInput
         int mutations = random.Next(0, 4);
         for (int i = 0; i < mutations && bytes.Count > 0; i++)
         {
-            Mutate(random, bytes);
+            ByteMutation.Apply(random, bytes, static r => (byte)r.Next(256), ReplaceLength);
         }
 
         NoFlush(bytes);
         return [.. bytes];
-    }
-
-    private static void Mutate(Random random, List<byte> bytes)
-    {
-        int at = random.Next(bytes.Count);
-        switch (random.Next(6))
-        {
-            case 0:
-                bytes[at] ^= (byte)(1 << random.Next(8));
-                break;
-            case 1:
-                bytes.RemoveRange(at, bytes.Count - at);
-                break;
-            case 2:
-                int length = random.Next(1, Math.Min(64, bytes.Count - at) + 1);
-                bytes.InsertRange(random.Next(bytes.Count + 1), bytes.GetRange(at, length));
-                break;
-            case 3:
-                bytes.Insert(at, (byte)random.Next(256));
-                break;
-            case 4:
-                bytes.RemoveRange(at, random.Next(1, Math.Min(16, bytes.Count - at) + 1));
-                break;
-            default:
-                ReplaceLength(random, bytes);
-                break;
-        }
     }
 
     /// <summary>Sets the key, extras or body length of the first packet to a boundary value.</summary>
