@@ -70,20 +70,8 @@ internal static class LruCrawlerCommand
 
     private static void Crawl(ServerContext context, ReadOnlySpan<byte> classes, IBufferWriter<byte> output)
     {
-        if (!context.Settings.LruCrawlerEnabled)
+        if (!CanCrawl(context, classes, output))
         {
-            output.Write("CLIENT_ERROR lru crawler disabled\r\n"u8);
-            return;
-        }
-        ReadOnlySpan<byte> result = ParseClasses(classes, out bool any);
-        if (!result.IsEmpty)
-        {
-            output.Write(result);
-            return;
-        }
-        if (!any)
-        {
-            output.Write("NOTSTARTED no items to crawl\r\n"u8);
             return;
         }
         // The engine's crawler already runs continuously in the background (EngineMaintenanceService), so a
@@ -95,7 +83,7 @@ internal static class LruCrawlerCommand
     {
         if (!context.Settings.LruCrawlerEnabled)
         {
-            output.Write("CLIENT_ERROR lru crawler disabled\r\n"u8);
+            output.Write(CrawlerDisabled);
             return;
         }
         if (repliesPending)
@@ -104,18 +92,35 @@ internal static class LruCrawlerCommand
             output.Write("ERROR cannot pipeline other commands before metadump\r\n"u8);
             return;
         }
+        if (CanCrawl(context, classes, output))
+        {
+            ItemDumps.MetaDump(context, output);
+        }
+    }
+
+    private static ReadOnlySpan<byte> CrawlerDisabled => "CLIENT_ERROR lru crawler disabled\r\n"u8;
+
+    /// <summary>What crawl and metadump check first, as memcached does: the crawler is enabled and the class list names
+    /// classes with items. Writes the refusal and returns false otherwise.</summary>
+    private static bool CanCrawl(ServerContext context, ReadOnlySpan<byte> classes, IBufferWriter<byte> output)
+    {
+        if (!context.Settings.LruCrawlerEnabled)
+        {
+            output.Write(CrawlerDisabled);
+            return false;
+        }
         ReadOnlySpan<byte> result = ParseClasses(classes, out bool any);
         if (!result.IsEmpty)
         {
             output.Write(result);
-            return;
+            return false;
         }
         if (!any)
         {
             output.Write("NOTSTARTED no items to crawl\r\n"u8);
-            return;
+            return false;
         }
-        ItemDumps.MetaDump(context, output);
+        return true;
     }
 
     /// <summary>
