@@ -82,9 +82,10 @@ internal static class MetaArithmetic
         {
             line.Append(MetaReplies.Hd);
         }
-        long ttl = created ? -1 : result.TtlRemainingBeforeTouch;
+        var ttl = new MetaTtlWalk(result.TtlRemainingBeforeTouch, created, touchExpiry, vivifyExpiry, now);
         foreach (ReadOnlySpan<byte> token in new MetaTokens(request.FlagTokens))
         {
+            ttl.See(token[0]);
             switch (token[0])
             {
                 case (byte)'c':
@@ -93,16 +94,7 @@ internal static class MetaArithmetic
                     break;
                 case (byte)'t':
                     line.AppendFlag((byte)'t');
-                    MetaReplies.AppendTtl(ref line, ttl);
-                    break;
-                case (byte)'T':
-                    ttl = MetaReplies.TtlAt(touchExpiry, now);
-                    break;
-                case (byte)'N':
-                    if (created)
-                    {
-                        ttl = MetaReplies.TtlAt(vivifyExpiry, now);
-                    }
+                    MetaReplies.AppendTtl(ref line, ttl.Current);
                     break;
                 case (byte)'O':
                     line.AppendSpace();

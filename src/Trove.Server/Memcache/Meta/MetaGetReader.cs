@@ -31,9 +31,7 @@ internal ref struct MetaGetReader : IItemReader
 
     public readonly void Read(in ItemView item)
     {
-        // The TTL as memcached's flag walk sees it: a vivified item starts without expiry until its N flag is
-        // reached; an existing one starts with its expiry before this request's T.
-        long ttl = item.Vivified ? -1 : item.TtlRemainingBeforeTouch;
+        var ttl = new MetaTtlWalk(item.TtlRemainingBeforeTouch, item.Vivified, _touchExpiry, _vivifyExpiry, _now);
 
         MetaLineWriter line = MetaReplies.BeginLine(_output);
         if (_returnValue)
@@ -47,24 +45,16 @@ internal ref struct MetaGetReader : IItemReader
         }
         foreach (ReadOnlySpan<byte> token in new MetaTokens(_flagTokens))
         {
+            ttl.See(token[0]);
             switch (token[0])
             {
-                case (byte)'T':
-                    ttl = MetaReplies.TtlAt(_touchExpiry, _now);
-                    break;
-                case (byte)'N':
-                    if (item.Vivified)
-                    {
-                        ttl = MetaReplies.TtlAt(_vivifyExpiry, _now);
-                    }
-                    break;
                 case (byte)'s':
                     line.AppendFlag((byte)'s');
                     line.AppendNumber((ulong)item.Value.Length);
                     break;
                 case (byte)'t':
                     line.AppendFlag((byte)'t');
-                    MetaReplies.AppendTtl(ref line, ttl);
+                    MetaReplies.AppendTtl(ref line, ttl.Current);
                     break;
                 case (byte)'c':
                     line.AppendFlag((byte)'c');
