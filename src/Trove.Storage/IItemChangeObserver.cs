@@ -6,7 +6,7 @@ namespace Trove.Storage;
 /// </summary>
 /// <remarks>
 /// Because the partition lock is held, two notifications for the same key arrive in the order the changes were
-/// made. Removals the engine makes on its own (eviction, expiry, flush, <see cref="CacheEngine.DropPartition"/>)
+/// made. An implementation must not throw either: the exception would reach the client's command. Removals the engine makes on its own (eviction, expiry, flush, <see cref="CacheEngine.DropPartition"/>)
 /// and failed commands are not reported; see docs/STORAGE.md, "Change observer".
 /// </remarks>
 public interface IItemChangeObserver
