@@ -34,7 +34,7 @@ public sealed partial class RoutingTests
                 + $"ms {Convert.ToBase64String(Encoding.ASCII.GetBytes(k + "\u0001"))} 2 b\r\nhi\r\nmg {Convert.ToBase64String(Encoding.ASCII.GetBytes(k + "\u0001"))} b v k\r\n"),
             ["mn\r\n"]) },
         { "errors stay the node's own", Script(
-            ["get\r\n", $"get {new string('x', 251)}\r\n", "set k 0 0 notanumber\r\n", "bogus command\r\n", $"set {Keys[1]} 0 0 2000000\r\n"],
+            ["get\r\n", $"get {Keys[2]} {new string('x', 251)}\r\n", "set k 0 0 notanumber\r\n", "bogus command\r\n", $"incr {Keys[3]} -1\r\n"],
             [$"get {Keys[1]}\r\n", "mg\r\n", "ms k S\r\n"]) },
         { "a large value forwarded whole", Script(
             Keys.Take(4).Select(k => $"set {k} 9 0 300000\r\n{new string('z', 300000)}\r\n"),
