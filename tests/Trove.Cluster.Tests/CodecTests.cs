@@ -23,6 +23,9 @@ public sealed class CodecTests
         new DeadMessage(0, "n1", "n1"),
         new PushPullMessage(true, [new Member("x", _a, 3, MemberState.Suspect), new Member("y", _b, 0, MemberState.Left)]),
         new PushPullMessage(false, []),
+        new SettingsMessage("node-a", "partitions=1024 replicas=2"),
+        new RefusedMessage("replicas differ (this node 3, cluster 2)"),
+        new RefusedMessage(""),
     ];
 
     [Theory]
