@@ -189,5 +189,6 @@ public sealed class CodecTests
         Assert.Equal(42, clear.Seal(MessageCodec.Encode(new PingMessage(5, "node-042", "node-007", address))).Length);
         Assert.Equal(12, clear.Seal(MessageCodec.Encode(new AckMessage(5))).Length);
         Assert.Equal(25, MessageCodec.Encode(new AliveMessage(1, "node-042", address)).Length);
+        Assert.Equal(39, MessageCodec.Encode(new SettingsMessage("node-042", new ClusterOptions().Compatibility)).Length);
     }
 }
