@@ -71,6 +71,29 @@ public sealed class CompatibilityTests
     }
 
     [Fact]
+    public void TwoJoinCallsShareOneTaskThatFaultsOnlyWhenEveryCallsSeedsRefused()
+    {
+        using var cluster = new TestCluster(17);
+        SwimNode seed = cluster.Add();
+        SwimNode other = cluster.Add();
+        SwimNode joiner = cluster.Add(o => o.Replicas = 3);
+        SwimNode patient = cluster.Add(o => o.Replicas = 3);
+        var down = new NodeAddress("10.9.9.9", 7946);
+
+        Task<NodeAddress> first = joiner.JoinAsync([seed.Address]);
+        Task<NodeAddress> second = joiner.JoinAsync([other.Address]);
+        Task<NodeAddress> waiting = patient.JoinAsync([seed.Address]);
+        Task<NodeAddress> stillWaiting = patient.JoinAsync([down]);
+        cluster.Run(TimeSpan.FromSeconds(30));
+
+        Assert.Same(first, second);
+        ClusterJoinRefusedException refused = Assert.IsType<ClusterJoinRefusedException>(first.Exception?.InnerException);
+        Assert.Equal(["10.0.0.1:7946", "10.0.0.2:7946"], refused.Refusals.Select(r => r.Seed.ToString()).Order());
+        Assert.Same(waiting, stillWaiting);
+        Assert.False(waiting.IsCompleted); // its first call's seed refused, but its second call's may yet answer
+    }
+
+    [Fact]
     public void ARefusedNodeIsNotAddedWhenItIsHeardOfThroughGossip()
     {
         using var cluster = new TestCluster(13);

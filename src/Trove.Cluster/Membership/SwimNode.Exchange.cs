@@ -7,6 +7,12 @@ public sealed partial class SwimNode
 {
     private TaskCompletionSource<NodeAddress>? _joined;
 
+    /// <summary>Refusals of the current <see cref="_joined"/>, from every JoinAsync call sharing it.</summary>
+    private List<JoinRefusal> _joinRefusals = [];
+
+    /// <summary>JoinAsync calls whose seeds are not all refused yet; the join faults when the last one runs out.</summary>
+    private int _joinLoops;
+
     /// <summary>Names refused for their settings (by us or refusing us): alive messages and merges about them are ignored.</summary>
     private readonly HashSet<string> _refusedNames = [];
 
@@ -53,8 +59,15 @@ public sealed partial class SwimNode
         {
             // A refused join is final for its seeds, not for the node: a later call (other seeds) starts afresh.
             if (_joined is null || _joined.Task.IsFaulted)
+            {
                 _joined = new TaskCompletionSource<NodeAddress>(TaskCreationOptions.RunContinuationsAsynchronously);
-            JoinAttempt(seeds, _joined, []);
+                _joinRefusals = [];
+                _joinLoops = 0;
+            }
+            // Several calls share one task (a caller may add seeds while the first call still retries), so it faults
+            // only when every call's seeds have all refused, not when the first call's have.
+            _joinLoops++;
+            JoinAttempt(seeds, _joined, _joinRefusals);
             return _joined.Task;
         }
     }
@@ -68,7 +81,7 @@ public sealed partial class SwimNode
             {
                 if (result.Merged && joined.TrySetResult(seed))
                     ClusterLog.Joined(_logger, seed);
-                if (result.Refusal is { } reason)
+                if (result.Refusal is { } reason && !refusals.Any(r => r.Seed == seed))
                     refusals.Add(new JoinRefusal(seed, reason));
                 // Once per seed, not per retry: a seed that is down would otherwise log every probe interval.
                 // A seed that drops our packets (other cluster name, other key) is logged by its own Open, and looks
@@ -79,7 +92,10 @@ public sealed partial class SwimNode
                     return;
                 NodeAddress[] remaining = [.. seeds.Where(s => !refusals.Any(r => r.Seed == s))];
                 if (remaining.Length == 0)
-                    joined.TrySetException(new ClusterJoinRefusedException([.. refusals]));
+                {
+                    if (--_joinLoops == 0)
+                        joined.TrySetException(new ClusterJoinRefusedException([.. refusals]));
+                }
                 else
                     After(_options.ProbeInterval, () => JoinAttempt(remaining, joined, refusals));
             });
