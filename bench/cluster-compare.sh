@@ -49,6 +49,7 @@ RUNS="$RESULTS/runs.jsonl"
 
 # Every process started for the current run; stop_all stops them all.
 PIDS=()
+BACKEND_PORTS=()
 stop_all() {
   local pid i alive
   [ ${#PIDS[@]} -gt 0 ] || return 0
@@ -140,6 +141,7 @@ start_twemproxy() {
     ports+=("$port")
   done
   for port in "${ports[@]}"; do wait_port "$port" memcached || return 1; done
+  BACKEND_PORTS=("${ports[@]}")
   free_port; SERVER_PORT=$PORT
   free_port; stats=$PORT
   config="$RESULTS/nutcracker-$SERVER_PORT.yml"
@@ -165,6 +167,7 @@ start_memcached() {
   free_port; SERVER_PORT=$PORT
   mapfile -t command < <(server_command memcached "$MEGABYTES" "$SERVER_PORT")
   spawn "memcached-$SERVER_PORT" "${command[@]}"
+  BACKEND_PORTS=("$SERVER_PORT")
   wait_port "$SERVER_PORT" memcached
 }
 
@@ -195,6 +198,15 @@ start_trove() {
     fi
   done
   SERVER_PORT=${NODE_PORTS[0]}
+  BACKEND_PORTS=("${NODE_PORTS[@]}")
+}
+
+# Adds to a run's JSON the curr_items of every process holding data (memcached behind nutcracker, or each Trove
+# node): with routing, a loaded key space spreads over all three (twice over with --replicas 2).
+with_items() {
+  local json=$1 items=() port
+  for port in "${BACKEND_PORTS[@]}"; do items+=("$(query_stat "$port" stats curr_items 2>/dev/null || echo null)"); done
+  jq -c --argjson items "[$(IFS=,; echo "${items[*]:-}")]" '. + {items_per_process: $items}' <<< "$json"
 }
 
 start_system() {
@@ -212,7 +224,7 @@ throughput_run() {
   if ! start_system "$system"; then stop_all; failed "$round" "$name" "$system"; return; fi
   if json=$(run_bench --load --connections "$CONNECTIONS" --pipeline "$pipeline" --ratio 9:1 --keys "$KEYS" \
       --value-size "$value_size" --duration "$DURATION" --warmup "$WARMUP" --seed "$round"); then
-    record "$round" "$name" "$system" "$json"
+    record "$round" "$name" "$system" "$(with_items "$json")"
   else
     failed "$round" "$name" "$system"
   fi
@@ -225,7 +237,7 @@ latency_run() {
   if [ -n "$keys_file" ]; then keys=(--keys-file "$keys_file"); else keys=(--keys "$FORWARD_KEYS"); fi
   if json=$(run_bench --load --connections 1 --pipeline 1 --ratio "$FORWARD_RATIO" "${keys[@]}" \
       --value-size "$FORWARD_VALUE_SIZE" --duration "$DURATION" --warmup "$WARMUP" --seed "$round"); then
-    record "$round" forward "$label" "$json"
+    record "$round" forward "$label" "$(with_items "$json")"
   else
     failed "$round" forward "$label"
   fi

@@ -63,10 +63,18 @@ def notes(runs):
     return out
 
 
+def items(runs):
+    out = []
+    for (rnd, server), r in sorted(runs.items()):
+        if r.get("items_per_process"):
+            out.append(f"{rnd}/{server} {'+'.join(str(i) for i in r['items_per_process'])}")
+    return "  items per process after the run (round/system): " + ", ".join(out) if out else None
+
+
 def describe(runs):
     r = next((r for r in runs.values() if not r.get("failed")), {})
     return (f"get:set {r.get('get_weight', '?')}:{r.get('set_weight', '?')}, {r.get('value_size', '?')}-byte values, "
-            f"{r.get('connections', '?')} connections, pipeline {r.get('pipeline', '?')}, {r.get('keys', '?')} keys preloaded")
+            f"{r.get('connections', '?')} connection(s), pipeline {r.get('pipeline', '?')}, {r.get('keys', '?')} keys preloaded")
 
 
 def throughput(name, runs):
@@ -101,8 +109,9 @@ def throughput(name, runs):
             med.append(fmt(median(cols[(s, f, "ratio")]), 3))
     rows.append(med)
     print(table(header, rows))
-    for n in notes(runs):
-        print(n)
+    for n in notes(runs) + [items(runs)]:
+        if n:
+            print(n)
 
 
 def forward(runs):
@@ -128,8 +137,9 @@ def forward(runs):
     print(table(header, rows))
     print("  added = trove-forwarded - trove-local, per round; twemproxy and memcached: the same single-connection "
           "run through nutcracker (3 memcached) and straight to one memcached, for scale")
-    for n in notes(runs):
-        print(n)
+    for n in notes(runs) + [items(runs)]:
+        if n:
+            print(n)
 
 
 def main(path):
