@@ -16,7 +16,10 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     private readonly SemaphoreSlim _kick = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
-    private long _partitionsCopied, _itemsCopied;
+    private long _partitionsCopied, _itemsCopied, _repaired;
+
+    /// <summary>Partitions switched by the stall repair rather than by their copier.</summary>
+    public long PartitionsRepaired => Interlocked.Read(ref _repaired);
 
     public long PartitionsCopied => Interlocked.Read(ref _partitionsCopied);
     public long ItemsCopied => Interlocked.Read(ref _itemsCopied);
@@ -47,6 +50,7 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
                 await _kick.WaitAsync(TimeSpan.FromSeconds(1), stop).ConfigureAwait(false);
                 routing.Drop(routing.Ownership.ExpireStalled());
                 await CopyOwedAsync(stop).ConfigureAwait(false);
+                await RepairStalledAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -76,6 +80,31 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
             RoutingLog.Copied(logger, partition, items, string.Join(",", newcomers));
         }
         RoutingLog.MovementFinished(logger, duties.Count, items);
+    }
+
+    /// <summary>
+    /// Partitions nobody has finished copying <see cref="PartitionOwnership.RepairAfter"/> after the table changed:
+    /// this node copies whatever it holds of each to the target owners (copies are adds, so several holders doing it
+    /// is harmless), then switches and tells the others. Nodes whose views drifted apart (each waiting for another to
+    /// copy) thereby converge on the target owners with all the data any of them held.
+    /// </summary>
+    private async Task RepairStalledAsync(CancellationToken stop)
+    {
+        (ulong targetId, List<(int Partition, string[] Targets)> stalled) = routing.Ownership.Stalled();
+        if (stalled.Count == 0)
+            return;
+        long items = 0;
+        foreach ((int partition, string[] targets) in stalled)
+        {
+            if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
+                return;
+            if (targets.Length > 0 && routing.Context.Engine.CountPartition(partition) > 0)
+                items += await CopyAsync(partition, targets).ConfigureAwait(false);
+            await AnnounceAsync(targetId, partition).ConfigureAwait(false);
+            routing.MigrationDone(partition, targetId);
+        }
+        Interlocked.Add(ref _repaired, stalled.Count);
+        MigrationLog.Repaired(logger, stalled.Count, items);
     }
 
     /// <summary>Queues a copy of every live item of the partition for each newcomer and waits until they have it.</summary>
@@ -120,9 +149,46 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         }
     }
 
+    /// <summary>
+    /// Before a graceful leave: copies every partition this node serves to the owners it will have without this node,
+    /// and tells every member the partition is done for that table, so when they see the leave they switch to the
+    /// new owners at once, with the data already there. Returns the number of partitions handed over.
+    /// </summary>
+    public async Task<int> HandOverAsync(CancellationToken stop)
+    {
+        RouteTable routes = routing.Routes;
+        string[] others = [.. routes.Addresses.Keys.Where(m => m != routes.Local)];
+        if (others.Length == 0)
+            return 0;
+        int replicas = routing.Ownership.Replicas;
+        Trove.Cluster.Placement.PartitionTable next = Trove.Cluster.Placement.PartitionTable.Empty.Rebuild(others, replicas);
+        ulong targetId = PartitionOwnership.Fingerprint(next.Members, replicas);
+        int handed = 0;
+        for (int p = 0; p < routes.Serving.Length && !stop.IsCancellationRequested; p++)
+        {
+            if (!routes.Serving[p].Contains(routes.Local))
+                continue;
+            string[] newcomers = [.. next.OwnersOf(p).Where(m => !routes.Serving[p].Contains(m))];
+            if (newcomers.Length > 0)
+                await CopyAsync(p, newcomers).ConfigureAwait(false);
+            await AnnounceAsync(targetId, p).ConfigureAwait(false);
+            handed++;
+        }
+        return handed;
+    }
+
     public void Dispose()
     {
         _stop.Cancel();
+        // The loop reads the engine: it must be done before the node disposes it.
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // It ended with an error it already logged.
+        }
     }
 }
 
@@ -130,4 +196,7 @@ internal static partial class MigrationLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "Copying partitions failed; retrying on the next change")]
     public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Partitions} partitions were still moving long after the table changed: copied what this node holds of them ({Items} items) to their owners and switched")]
+    public static partial void Repaired(ILogger logger, int partitions, long items);
 }

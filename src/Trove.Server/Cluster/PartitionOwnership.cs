@@ -47,6 +47,16 @@ internal sealed class PartitionOwnership
 
     public static TimeSpan MigrationTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a partition may wait for its copier before every node holding any of its data copies it to the target
+    /// owners itself (<see cref="Stalled"/>): the repair for nodes whose views of who serves what drifted apart
+    /// (a join or a death in the middle of a move), where each may wait for another to copy.
+    /// </summary>
+    public static TimeSpan RepairAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Owners per partition, as configured.</summary>
+    public int Replicas => _replicas;
+
     /// <summary>The current routes; null before the first <see cref="Update"/>.</summary>
     public RouteTable? Routes => Volatile.Read(ref _routes);
 
@@ -162,6 +172,23 @@ internal sealed class PartitionOwnership
             _serving = [.. _target];
             Publish(null);
             return Dropped(before);
+        }
+    }
+
+    /// <summary>Partitions still moving <see cref="RepairAfter"/> after the target changed, with their target owners other than this node.</summary>
+    public (ulong TargetId, List<(int Partition, string[] Targets)> Partitions) Stalled()
+    {
+        lock (_gate)
+        {
+            var stalled = new List<(int, string[])>();
+            if (Stopwatch.GetElapsedTime(_targetSince) < RepairAfter)
+                return (_targetId, stalled);
+            for (int p = 0; p < _serving.Length; p++)
+            {
+                if (_serving[p] != _target[p])
+                    stalled.Add((p, [.. _target[p].Where(m => m != _local)]));
+            }
+            return (_targetId, stalled);
         }
     }
 

@@ -122,6 +122,21 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
         // The last view stays published: rebuilding the table without this node while it still serves would say
         // it owns nothing, which is news for the others, not for itself.
         _leaving = true;
+        if (_routing is not null)
+        {
+            // Hand this node's partitions to the owners they get without it before saying goodbye: with one replica
+            // nothing else holds them, and with more the survivors need not copy them again. Bounded by the host's
+            // shutdown budget; whatever is not handed over by then is served by replicas or lost (cache mode).
+            try
+            {
+                int handed = await _routing.Migrator.HandOverAsync(cancellationToken);
+                NodeClusterLog.HandedOver(_logger, handed);
+            }
+            catch (OperationCanceledException)
+            {
+                // Out of time: leave anyway.
+            }
+        }
         swim.Leave();
         // Leave gossips the notice at once; a few more gossip rounds carry it to members that missed the first
         // datagram before the sockets close. Bounded by the host's shutdown token.
@@ -135,6 +150,8 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
             // Shutdown budget spent: close now; peers find out through probes instead.
         }
         swim.Dispose();
+        // Streams from other nodes run on the engine, which the node disposes next.
+        _routing?.Abort();
     }
 
     /// <summary>Where this node gossips; null without a gossip port.</summary>

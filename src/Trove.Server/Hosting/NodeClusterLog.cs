@@ -23,4 +23,7 @@ internal static partial class NodeClusterLog
 
     [LoggerMessage(24, LogLevel.Information, "Leaving cluster {Cluster}")]
     public static partial void Leaving(ILogger logger, string cluster);
+
+    [LoggerMessage(26, LogLevel.Information, "Handed over {Partitions} partitions to the owners they have without this node")]
+    public static partial void HandedOver(ILogger logger, int partitions);
 }

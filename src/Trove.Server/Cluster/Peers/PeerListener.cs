@@ -18,13 +18,19 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
     private readonly HashSet<string> _reported = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Socket, bool> _open = new();
     private volatile bool _aborted;
+    private int _executing;
 
-    /// <summary>Closes every stream and refuses new ones.</summary>
+    /// <summary>
+    /// Closes every stream, refuses new ones and waits (briefly) for requests already executing, so the engine can be
+    /// disposed after it: these streams are not Kestrel connections, which the host drains by itself.
+    /// </summary>
     public void Abort()
     {
         _aborted = true;
+        Thread.MemoryBarrier(); // pairs with the increment of _executing before a batch reads _aborted
         foreach (Socket socket in _open.Keys)
             socket.Dispose();
+        SpinWait.SpinUntil(() => Volatile.Read(ref _executing) == 0, TimeSpan.FromSeconds(5));
     }
 
     public async Task ServeAsync(Socket socket)
@@ -57,26 +63,34 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                 ReadResult read = await input.ReadAsync();
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 bool refused = false;
-                while (true)
+                Interlocked.Increment(ref _executing);
+                try
                 {
-                    OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
-                    if (status == OperationStatus.NeedMoreData)
-                        break;
-                    byte[]? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
-                    if (reply is null)
+                    while (!_aborted)
                     {
-                        Report(remote, status == OperationStatus.Done ? "a malformed request" : $"a frame that does not open ({why})");
-                        refused = true;
-                        break;
+                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
+                        if (status == OperationStatus.NeedMoreData)
+                            break;
+                        byte[]? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
+                        if (reply is null)
+                        {
+                            Report(remote, status == OperationStatus.Done ? "a malformed request" : $"a frame that does not open ({why})");
+                            refused = true;
+                            break;
+                        }
+                        PeerFrame.Write(output, sealer, reply);
                     }
-                    PeerFrame.Write(output, sealer, reply);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _executing);
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (context.Routing is { SyncReplication: true } routing && Replication.TakeQueued())
                     await routing.WaitForReplicasAsync(); // forwarded writes are answered once their replicas have them
                 if (output.UnflushedBytes > 0)
                     await output.FlushAsync();
-                if (refused || read.IsCompleted)
+                if (refused || read.IsCompleted || _aborted)
                     break;
             }
         }

@@ -58,6 +58,7 @@ internal static class ClusterStats
             stats.Number("replication_lost"u8, (ulong)routing.ReplicationLost);
             stats.Number("migration_partitions_copied"u8, (ulong)routing.Migrator.PartitionsCopied);
             stats.Number("migration_items_copied"u8, (ulong)routing.Migrator.ItemsCopied);
+            stats.Number("migration_partitions_repaired"u8, (ulong)routing.Migrator.PartitionsRepaired);
         }
         output.Write(TextReplies.End);
     }
