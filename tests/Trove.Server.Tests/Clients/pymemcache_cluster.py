@@ -105,7 +105,8 @@ def read(count, wait, ports):
 
 def check(name, actual, expected):
     right = actual == expected
-    print(f"{'ok' if right else 'FAILED'}: {name}: expected {expected!r}, got {actual!r}")
+    if not right:
+        print(f"FAILED: {name}: expected {expected!r}, got {actual!r}")
     return right
 
 
