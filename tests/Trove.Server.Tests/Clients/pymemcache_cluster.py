@@ -31,7 +31,7 @@ def value_of(key):
 
 def client(port):
     # default_noreply=False: wait for every reply so each result can be checked.
-    return Client(("127.0.0.1", port), default_noreply=False, connect_timeout=5, timeout=10)
+    return Client(("127.0.0.1", port), default_noreply=False, connect_timeout=5, timeout=5)
 
 
 def write(port, count):
@@ -45,14 +45,19 @@ def write(port, count):
     return not failed
 
 
-def read_pass(port, count):
-    """One pass over every key: (checked, missing, wrong, errors, samples)."""
+def read_pass(port, count, deadline):
+    """One pass over every key: (checked, missing, wrong, errors, samples). Keys left when the deadline passes
+    (a node that answers each call only after a long wait) count as errors."""
     checked = missing = wrong = errors = 0
     samples = []
     c = client(port)
     try:
         for start in range(0, count, CHUNK):
             keys = [key_of(i) for i in range(start, min(start + CHUNK, count))]
+            if time.monotonic() > deadline:
+                errors += count - start
+                samples.append(f"{keys[0]}..{key_of(count - 1)}: not read, the hang guard ran out")
+                break
             try:
                 got = c.get_many(keys)
             except Exception as e:  # a server error or a dropped connection: counted per key of the chunk
@@ -85,13 +90,14 @@ def read(count, wait, ports):
     ok = True
     for port in ports:
         began = time.monotonic()
+        deadline = began + max(wait, 30)
         passes = 0
         while True:
             passes += 1
-            checked, missing, wrong, errors, samples = read_pass(port, count)
+            checked, missing, wrong, errors, samples = read_pass(port, count, deadline)
             right = missing == 0 and wrong == 0 and errors == 0 and checked == count
             elapsed = time.monotonic() - began
-            if right or wait <= 0 or elapsed > wait:
+            if right or wait <= 0 or time.monotonic() > deadline:
                 break
             time.sleep(0.1)
         state = "all right" if right else "FAILED"
