@@ -38,6 +38,15 @@ public sealed class ClusterNodeOptions
     /// <summary>Owners per partition, primary included. <remarks>Defaults to 2.</remarks></summary>
     public int Replicas { get; set; } = 2;
 
+    /// <summary>A write is answered only once every replica has it. <remarks>Defaults to false: replicas are updated asynchronously.</remarks></summary>
+    public bool SyncReplication { get; set; }
+
+    /// <summary>
+    /// Milliseconds a forwarded or replicated request may wait for another node before that node counts as unreachable
+    /// and the next owner is tried. <remarks>Defaults to 1000.</remarks>
+    /// </summary>
+    public int PeerTimeoutMilliseconds { get; set; } = 1000;
+
     /// <summary>
     /// Timings of the membership protocol ("Cluster:Swim:ProbeInterval" = "00:00:01" and so on); its NodeName,
     /// ClusterName and SecretKey are ignored, the settings above win. <remarks>Defaults to memberlist's LAN profile.</remarks>

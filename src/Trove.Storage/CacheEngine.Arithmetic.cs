@@ -108,6 +108,11 @@ public sealed unsafe partial class CacheEngine
                 // No touch applies to a created item (see ArithmeticRequest.Vivify): its TTL is the same before and after.
                 int ttl = TtlOf(spare, now);
                 result = new ArithmeticResult(ArithmeticStatus.Vivified, request.InitialValue, newCas, ttl) { TtlRemainingBeforeTouch = ttl };
+                if (ChangeObserver is { } vivifyObserver)
+                {
+                    NotifyChanged(vivifyObserver, part, spare, now);
+                }
+
                 spare = null;
                 return result;
             }
@@ -168,6 +173,10 @@ public sealed unsafe partial class CacheEngine
             }
 
             result = new ArithmeticResult(ArithmeticStatus.Ok, value, cas, TtlOf(item, now)) { TtlRemainingBeforeTouch = ttlBeforeTouch };
+            if (ChangeObserver is { } observer)
+            {
+                NotifyChanged(observer, part, item, now);
+            }
         }
         finally
         {

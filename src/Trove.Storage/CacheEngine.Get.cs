@@ -154,6 +154,11 @@ public sealed unsafe partial class CacheEngine
             BinaryKey = (flags & ItemFlags.BinaryKey) != 0,
         };
         reader.Read(in view);
+        if (ChangeObserver is { } observer && (request.Touch || created))
+        {
+            // A touch or a vivify changed the item; a plain read did not.
+            NotifyChanged(observer, part, item, now);
+        }
 
         if (request.NoBump)
         {

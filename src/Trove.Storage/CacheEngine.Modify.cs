@@ -47,6 +47,10 @@ public sealed unsafe partial class CacheEngine
                 item->Flags = (item->Flags | ItemFlags.Stale) & ~ItemFlags.TokenSent;
                 item->Cas = request.NewCas != 0 ? request.NewCas : _cas.Next();
                 status = DeleteStatus.Deleted;
+                if (ChangeObserver is { } observer)
+                {
+                    NotifyChanged(observer, part, item, now);
+                }
             }
             else if (request.RemoveValueOnly)
             {
@@ -63,6 +67,11 @@ public sealed unsafe partial class CacheEngine
                 Unlink(part, slot, item);
                 removed = item;
                 status = DeleteStatus.Deleted;
+                // An uncounted delete is the tail of a refused set (see DeleteRequest.Uncounted), which reports nothing.
+                if (!request.Uncounted && ChangeObserver is { } observer)
+                {
+                    observer.OnItemDeleted(part.Index, key);
+                }
             }
         }
         finally
@@ -103,6 +112,10 @@ public sealed unsafe partial class CacheEngine
                 item->ExpiresAt = newExpiresAt;
                 part.Tally(item->SlabClass, ClassTally.TouchHits)++;
                 status = TouchStatus.Touched;
+                if (ChangeObserver is { } observer)
+                {
+                    NotifyChanged(observer, part, item, now);
+                }
             }
         }
         finally
@@ -142,6 +155,11 @@ public sealed unsafe partial class CacheEngine
                 empty->ExpiresAt = current->ExpiresAt;
                 part.Tally(current->SlabClass, ClassTally.DeleteHits)++;
                 Link(part, empty, hash, now, newCas, slot, current);
+                if (ChangeObserver is { } observer)
+                {
+                    NotifyChanged(observer, part, empty, now);
+                }
+
                 replaced = current;
                 empty = null;
             }

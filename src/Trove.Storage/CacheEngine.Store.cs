@@ -76,6 +76,10 @@ public sealed unsafe partial class CacheEngine
             {
                 cas = Link(part, item, hash, now, request.NewCas, slot, old);
                 replaced = old;
+                if (ChangeObserver is { } observer)
+                {
+                    NotifyChanged(observer, part, item, now);
+                }
             }
         }
         finally
@@ -267,6 +271,11 @@ public sealed unsafe partial class CacheEngine
             item->ExpiresAt = current->ExpiresAt;
             cas = Link(part, item, hash, now, request.NewCas, slot, current);
             replaced = current;
+            if (ChangeObserver is { } observer)
+            {
+                NotifyChanged(observer, part, item, now);
+            }
+
             return true;
         }
         finally
@@ -290,6 +299,7 @@ public sealed unsafe partial class CacheEngine
     }
 
     /// <summary>Unlinks whatever the key holds without counting a delete (after a failed set, like memcached).</summary>
+    /// <remarks>Not reported to the <see cref="ChangeObserver"/>: the set failed; a replicating caller treats a failed set as a delete.</remarks>
     private void RemoveQuietly(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now)
     {
         ItemHeader* dead;

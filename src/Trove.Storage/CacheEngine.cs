@@ -68,7 +68,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
         _partitions = new Partition[options.PartitionCount];
         for (int i = 0; i < _partitions.Length; i++)
         {
-            _partitions[i] = new Partition(_classes.Length);
+            _partitions[i] = new Partition(i, _classes.Length);
         }
 
         _startTimestamp = time.GetTimestamp();

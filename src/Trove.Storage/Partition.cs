@@ -64,11 +64,15 @@ internal sealed class Partition : IDisposable
 
     private readonly long[]?[] _byClass;
 
-    public Partition(int classIds)
+    public Partition(int index, int classIds)
     {
+        Index = index;
         _byClass = new long[]?[classIds];
         Table.Initialize(ItemTable.InitialCapacity);
     }
+
+    /// <summary>This partition's number, as <see cref="CacheEngine.PartitionOf"/> gives it.</summary>
+    public int Index { get; }
 
     public Lock Lock { get; } = new();
 

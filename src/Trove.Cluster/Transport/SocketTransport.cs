@@ -43,6 +43,18 @@ public sealed class SocketTransport : IClusterTransport
 
     public NodeAddress LocalAddress { get; }
 
+    /// <summary>
+    /// The first four bytes of a node-to-node data stream ("TRVD"). A membership exchange starts with its length, which
+    /// is below 16 MiB, so its first byte is 0 or 1 and the two kinds of stream share the port unambiguously.
+    /// </summary>
+    public static ReadOnlySpan<byte> DataStreamMagic => "TRVD"u8;
+
+    /// <summary>
+    /// Takes over a TCP connection that opened with <see cref="DataStreamMagic"/> (the server's request routing and
+    /// replication); the handler owns the socket from then on. Null: such connections are closed.
+    /// </summary>
+    public Func<Socket, Task>? DataStreamHandler { get; set; }
+
     public void Start(IClusterTransportHandler handler)
     {
         _handler = handler;
@@ -129,7 +141,8 @@ public sealed class SocketTransport : IClusterTransport
 
     private async Task ServeStreamAsync(TcpClient client)
     {
-        using (client)
+        bool handedOver = false;
+        try
         {
             try
             {
@@ -137,7 +150,17 @@ public sealed class SocketTransport : IClusterTransport
                 // A peer that connects and never sends is cut off instead of holding a task forever.
                 cts.CancelAfter(_streamTimeout);
                 NetworkStream stream = client.GetStream();
-                byte[] request = await ReadFrameAsync(stream, cts.Token);
+                var header = new byte[4];
+                await stream.ReadExactlyAsync(header, cts.Token);
+                if (header.AsSpan().SequenceEqual(DataStreamMagic))
+                {
+                    if (DataStreamHandler is not { } dataHandler)
+                        return;
+                    handedOver = true;
+                    await dataHandler(client.Client);
+                    return;
+                }
+                byte[] request = await ReadFrameBodyAsync(stream, header, cts.Token);
                 var from = (IPEndPoint)client.Client.RemoteEndPoint!;
                 byte[]? reply = _handler!.OnStream(new NodeAddress(from.Address.ToString(), from.Port), request);
                 if (reply is not null)
@@ -147,6 +170,11 @@ public sealed class SocketTransport : IClusterTransport
             {
                 // The peer hung up, sent garbage or was too slow: only this exchange fails.
             }
+        }
+        finally
+        {
+            if (!handedOver)
+                client.Dispose();
         }
     }
 
@@ -162,6 +190,11 @@ public sealed class SocketTransport : IClusterTransport
     {
         var header = new byte[4];
         await stream.ReadExactlyAsync(header, token);
+        return await ReadFrameBodyAsync(stream, header, token);
+    }
+
+    private static async Task<byte[]> ReadFrameBodyAsync(NetworkStream stream, byte[] header, CancellationToken token)
+    {
         uint length = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (length > MaxStreamMessage)
             throw new InvalidDataException("stream message too long");

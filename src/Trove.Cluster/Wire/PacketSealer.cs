@@ -4,7 +4,7 @@ using System.Text;
 namespace Trove.Cluster.Wire;
 
 /// <summary>Why an incoming packet was refused.</summary>
-internal enum OpenResult
+public enum OpenResult
 {
     Ok,
     /// <summary>Shorter than its header says, unknown version or flags.</summary>
@@ -23,7 +23,7 @@ internal enum OpenResult
 /// a 16-byte tag and the AES-GCM ciphertext of the payload, with the whole header as associated data, so the
 /// cluster name cannot be swapped either. Thread-safe: AesGcm instances are not, so each call makes its own.
 /// </summary>
-internal sealed class PacketSealer
+public sealed class PacketSealer
 {
     public const byte Version = 1;
     private const byte EncryptedFlag = 1;

@@ -14,6 +14,8 @@ public enum BinaryStatus : ushort
     AuthContinue = 0x0021,
     UnknownCommand = 0x0081,
     OutOfMemory = 0x0082,
+    /// <summary>Not a memcached 1.6.18 reply: the protocol's ETMPFAIL, which a Trove node sends when no owner of the key can be reached.</summary>
+    TemporaryFailure = 0x0086,
 }
 
 public static class BinaryStatusText
@@ -22,6 +24,7 @@ public static class BinaryStatusText
     public static ReadOnlySpan<byte> Of(BinaryStatus status) => status switch
     {
         BinaryStatus.OutOfMemory => "Out of memory"u8,
+        BinaryStatus.TemporaryFailure => "Temporary failure"u8,
         BinaryStatus.UnknownCommand => "Unknown command"u8,
         BinaryStatus.KeyNotFound => "Not found"u8,
         BinaryStatus.InvalidArguments => "Invalid arguments"u8,

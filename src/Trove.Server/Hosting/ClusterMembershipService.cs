@@ -5,6 +5,7 @@ using Trove.Cluster;
 using Trove.Cluster.Membership;
 using Trove.Cluster.Placement;
 using Trove.Cluster.Transport;
+using Trove.Cluster.Wire;
 using Trove.Server.Cluster;
 using Trove.Server.Memcache;
 
@@ -17,17 +18,41 @@ namespace Trove.Server.Hosting;
 /// memcached port is bound (the default node name carries it) and, as the host stops services in reverse order,
 /// leaves the cluster before the listener closes.
 /// </summary>
-internal sealed class ClusterMembershipService(
-    ServerContext context,
-    MemcacheListenerService listener,
-    ClusterSetup setup,
-    ILoggerFactory loggers) : IHostedService, IDisposable
+internal sealed class ClusterMembershipService : IHostedService, IDisposable
 {
-    private readonly ILogger _logger = loggers.CreateLogger("Trove.Cluster");
+    private readonly ServerContext context;
+    private readonly MemcacheListenerService listener;
+    private readonly ClusterSetup setup;
+    private readonly ILogger _logger;
+    private readonly ClusterRouting? _routing;
+    private NodeAddress[] _seeds = [];
     private SwimNode? _swim;
     private string _name = "";
     private readonly Lock _publishGate = new();
     private volatile bool _leaving;
+
+    /// <summary>
+    /// With a gossip port, installs the node's <see cref="ClusterRouting"/> (and makes it the engine's change observer)
+    /// here, when the host resolves its services, so it exists before the listener accepts the first connection.
+    /// </summary>
+    public ClusterMembershipService(ServerContext context, MemcacheListenerService listener, ClusterSetup setup, ILoggerFactory loggers)
+    {
+        this.context = context;
+        this.listener = listener;
+        this.setup = setup;
+        _logger = loggers.CreateLogger("Trove.Cluster");
+        if (!setup.Options.Enabled)
+            return;
+        var sealer = new PacketSealer(setup.Options.ClusterName, setup.SecretKey);
+        _routing = new ClusterRouting(context, sealer,
+            // A node given seeds (other than itself) is the one arriving: the members it finds keep serving what they
+            // served until they have copied its share to it. (Not "holds no data": copies may reach it before it sees them.)
+            joining: () => _seeds.Length > 0,
+            setup.Options.Replicas, setup.Options.SyncReplication,
+            TimeSpan.FromMilliseconds(setup.Options.PeerTimeoutMilliseconds), loggers.CreateLogger("Trove.Routing"));
+        context.Routing = _routing;
+        context.Engine.ChangeObserver = _routing;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +67,10 @@ internal sealed class ClusterMembershipService(
 
         ClusterOptions options = setup.SwimOptions(_name);
         var bind = new IPEndPoint(MemcacheListenerService.ParseAddress(context.Options.ListenAddress), setup.Options.GossipPort!.Value);
-        var transport = new SocketTransport(bind, options.StreamTimeout, setup.AdvertiseHost);
+        var transport = new SocketTransport(bind, options.StreamTimeout, setup.AdvertiseHost)
+        {
+            DataStreamHandler = _routing!.Listener.ServeAsync,
+        };
         SwimNode swim;
         try
         {
@@ -54,13 +82,15 @@ internal sealed class ClusterMembershipService(
             throw;
         }
         _swim = swim;
+        _seeds = [.. setup.Seeds.Where(seed => seed != swim.Address)];
+        _routing.Migrator.Start();
         swim.MemberChanged += _ => Publish(swim);
         swim.Start();
         Publish(swim);
         NodeClusterLog.Started(_logger, options.ClusterName, _name, swim.Address);
         // One seed list for every node (itself included) is the easy way to write service files; this node
         // answering its own join would prove nothing, so it is not asked.
-        NodeAddress[] seeds = [.. setup.Seeds.Where(seed => seed != swim.Address)];
+        NodeAddress[] seeds = _seeds;
         if (seeds.Length > 0)
         {
             NodeClusterLog.Joining(_logger, options.ClusterName, string.Join(", ", seeds));
@@ -103,9 +133,17 @@ internal sealed class ClusterMembershipService(
     public NodeAddress? GossipAddress => _swim?.Address;
 
     /// <summary>Stops gossiping at once without a leave notice, as a killed process would (tests of failure detection).</summary>
-    internal void Abandon() => _swim?.Dispose();
+    internal void Abandon()
+    {
+        _swim?.Dispose();
+        _routing?.Abort();
+    }
 
-    public void Dispose() => _swim?.Dispose();
+    public void Dispose()
+    {
+        _swim?.Dispose();
+        _routing?.Dispose();
+    }
 
     private void Publish(SwimNode swim)
     {
@@ -119,6 +157,8 @@ internal sealed class ClusterMembershipService(
             if (_leaving)
                 return;
             snapshot = context.Cluster.Publish(_name, swim.Members, out tableChanged);
+            // Under the same lock: ownership must see views in the order they were published.
+            _routing?.OnMembershipChanged(_name, snapshot);
         }
         if (tableChanged)
         {

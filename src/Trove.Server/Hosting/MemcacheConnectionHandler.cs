@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
+using Trove.Server.Cluster;
 using Trove.Server.Memcache;
 
 namespace Trove.Server.Hosting;
@@ -52,6 +53,10 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
         using ClientConnection registered = context.Connections.Register(connection.RemoteEndPoint, connection.LocalEndPoint, context.Engine.Now);
         registered.Transmit = output;
         var session = new ConnectionSession(context, registered); // text/meta or binary, by the first byte
+        // In a cluster, replies of forwarded requests are put in order by the assembler; a lone node writes straight to the pipe.
+        ClusterRouting? routing = context.Routing;
+        ReplyAssembler? assembler = routing is null ? null : new ReplyAssembler(output);
+        IBufferWriter<byte> replies = assembler is null ? output : assembler;
 
         // On shutdown Kestrel asks each connection to close; an idle client would otherwise hold the
         // node open until the shutdown timeout. Cancelling the pending read ends the loop after the
@@ -70,9 +75,20 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
 
             // Counted on arrival, before the commands run, as memcached does: a stats command sees its own bytes.
             context.Counters.Add(ProtocolCounter.BytesRead, buffer.Length - carried);
-            SessionResult outcome = session.Process(buffer, output, out SequencePosition consumed, out SequencePosition examined);
+            SessionResult outcome = session.Process(buffer, replies, out SequencePosition consumed, out SequencePosition examined);
             carried = buffer.Length - buffer.Slice(buffer.Start, consumed).Length;
             input.AdvanceTo(consumed, examined);
+            if (assembler is not null)
+            {
+                if (routing!.SyncReplication && Replication.TakeQueued())
+                {
+                    await routing.WaitForReplicasAsync(); // --sync-replication: the replicas have this batch's writes
+                }
+                if (assembler.HasPending)
+                {
+                    await assembler.DrainAsync();
+                }
+            }
 
             long pending = output.UnflushedBytes;
             if (pending > 0)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Text;
+using Trove.Server.Cluster;
 using Trove.Server.Memcache.Auth;
 using Trove.Server.Memcache.Meta;
 using Trove.Server.Memcache.Text;
@@ -29,6 +30,12 @@ public sealed class MemcacheSession : IProtocolSession
     private readonly PendingBlock _pending = new();
     private readonly HeldReplies _held = new();
 
+    /// <summary>The node's request routing in a cluster; null on a lone node and in sessions serving other nodes.</summary>
+    private readonly ClusterRouting? _routing;
+
+    /// <summary>This batch's output when requests may be forwarded (see <see cref="ReplyAssembler"/>), else null.</summary>
+    private ReplyAssembler? _assembler;
+
     /// <summary>The authentication phase while it lasts (auth file configured, not authenticated yet), else null.</summary>
     private TextAuthentication? _authentication;
 
@@ -53,15 +60,28 @@ public sealed class MemcacheSession : IProtocolSession
     /// <param name="context">The node's shared state.</param>
     /// <param name="connection">This connection's entry from <see cref="ServerContext.Connections"/>, or null.</param>
     public MemcacheSession(ServerContext context, ClientConnection? connection)
+        : this(context, connection, peer: false)
+    {
+    }
+
+    private MemcacheSession(ServerContext context, ClientConnection? connection, bool peer)
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _connection = connection;
+        if (peer)
+        {
+            return; // the data stream's envelope proved the sender a member; its requests run here
+        }
+        _routing = context.Routing;
         if (context.Credentials is { } credentials)
         {
             _authentication = new TextAuthentication(credentials);
         }
     }
+
+    /// <summary>A session for requests another node forwarded: no authentication, and every request runs on this node.</summary>
+    internal static MemcacheSession ForPeer(ServerContext context) => new(context, connection: null, peer: true);
 
     /// <summary>
     /// Parses and executes every complete request in input, appending replies to output (never flushes).
@@ -71,6 +91,7 @@ public sealed class MemcacheSession : IProtocolSession
     {
         var reader = new SequenceReader<byte>(input);
         CommandOutcome outcome = CommandOutcome.Continue;
+        _assembler = _routing is { Routes.Solo: false } ? output as ReplyAssembler : null;
         _quota.BeginEvent();
         bool yielded = false;
         _connection?.MarkActive(_context.Engine.Now);
@@ -98,7 +119,7 @@ public sealed class MemcacheSession : IProtocolSession
                 {
                     break;
                 }
-                CompletePending();
+                CompletePending(output);
                 CommandDone(output);
                 continue;
             }
@@ -182,6 +203,21 @@ public sealed class MemcacheSession : IProtocolSession
             return CommandOutcome.Continue;
         }
 
+        if (_assembler is not null && request.Error == TextError.None && request.Command == MemcacheCommand.FlushAll)
+        {
+            // flush_all empties the whole cluster: every other member runs it too (with its delay), without replies.
+            _routing!.Broadcast([.. line, .. "\r\n"u8]);
+        }
+        if (_assembler is not null && request.Error == TextError.None && ForwardsKeyCommand(in request))
+        {
+            _held.FlushTo(output); // replies stay in request order
+            if (TextForwarding.TryForward(_routing!, _assembler, line, in request))
+            {
+                CommandDone(output);
+                return CommandOutcome.Continue;
+            }
+        }
+
         IBufferWriter<byte> target = _held;
         bool sendsAtOnce = false;
         if (request.Error == TextError.None && request.IsRetrieval)
@@ -221,7 +257,11 @@ public sealed class MemcacheSession : IProtocolSession
         int blockLength = request.DataLength + 2;
         if (reader.Remaining >= blockLength)
         {
-            StorageCommands.Complete(_context, in request, line, reader.UnreadSequence.Slice(0, blockLength), _held);
+            ReadOnlySequence<byte> block = reader.UnreadSequence.Slice(0, blockLength);
+            if (!TryForwardStorage(line, in request, in block, output))
+            {
+                StorageCommands.Complete(_context, in request, line, block, _held);
+            }
             reader.Advance(blockLength);
             CommandDone(output);
             return;
@@ -245,7 +285,10 @@ public sealed class MemcacheSession : IProtocolSession
         if (reader.Remaining >= blockLength)
         {
             ReadOnlySequence<byte> block = blockLength == 0 ? ReadOnlySequence<byte>.Empty : reader.UnreadSequence.Slice(0, blockLength);
-            MetaCommands.Execute(line, block, _context, _held);
+            if (!TryForwardMeta(line, in block, output))
+            {
+                MetaCommands.Execute(line, block, _context, _held);
+            }
             reader.Advance(blockLength);
             FinishMeta(line, output);
             return;
@@ -271,20 +314,51 @@ public sealed class MemcacheSession : IProtocolSession
         CommandDone(output);
     }
 
-    private void CompletePending()
+    private void CompletePending(IBufferWriter<byte> output)
     {
         ReadOnlySpan<byte> line = _pending.Line;
+        ReadOnlySequence<byte> data = _pending.Data;
         if (_pending.Kind == PendingKind.Meta)
         {
-            MetaCommands.Execute(line, _pending.Data, _context, _held);
+            if (!TryForwardMeta(line, in data, output))
+            {
+                MetaCommands.Execute(line, data, _context, _held);
+            }
         }
         else
         {
             // Parsing is pure, so parsing the saved line again yields the request that was admitted.
             TextCommandParser.Parse(line, out TextRequest request);
-            StorageCommands.Complete(_context, in request, line, _pending.Data, _held);
+            if (!TryForwardStorage(line, in request, in data, output))
+            {
+                StorageCommands.Complete(_context, in request, line, data, _held);
+            }
         }
         _pending.Release();
+    }
+
+    /// <summary>Commands with keys a cluster routes (the storage commands go through <see cref="TryForwardStorage"/>).</summary>
+    private static bool ForwardsKeyCommand(in TextRequest request) =>
+        request.IsRetrieval || request.Command is MemcacheCommand.Delete or MemcacheCommand.Incr or MemcacheCommand.Decr or MemcacheCommand.Touch;
+
+    private bool TryForwardStorage(ReadOnlySpan<byte> line, in TextRequest request, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
+    {
+        if (_assembler is null || _routing!.IsLocal(request.Key.Of(line), out _))
+        {
+            return false;
+        }
+        _held.FlushTo(output);
+        return TextForwarding.TryForwardStorage(_routing, _assembler, line, in request, in block);
+    }
+
+    private bool TryForwardMeta(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
+    {
+        if (_assembler is null)
+        {
+            return false;
+        }
+        _held.FlushTo(output);
+        return TextForwarding.TryForwardMeta(_routing!, _assembler, line, in block);
     }
 
     /// <summary>

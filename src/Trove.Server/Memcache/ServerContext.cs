@@ -61,4 +61,7 @@ public sealed partial class ServerContext
 
     /// <summary>Members and partition table as this node sees them (stats nodes, stats cluster); a lone node by default.</summary>
     public ClusterState Cluster { get; init; } = new("trove", Trove.Cluster.Placement.PartitionTable.DefaultReplicaCount, gossip: false);
+
+    /// <summary>Request routing, replication and data movement when the node runs in a cluster (--gossip-port), else null.</summary>
+    internal ClusterRouting? Routing { get; set; }
 }

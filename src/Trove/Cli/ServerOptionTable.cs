@@ -43,5 +43,7 @@ internal static class ServerOptionTable
         new("--advertise", null, "Cluster:Advertise", OptionKind.Text, "listen address", "host peers use to reach this node; with -l 0.0.0.0 the default is the first non-loopback address"),
         new("--node-name", null, "Cluster:NodeName", OptionKind.Text, "host:port", "unique node name; the default is the advertised host and the memcached port"),
         new("--replicas", null, "Cluster:Replicas", OptionKind.Integer, "2", "owners per partition, primary included"),
+        new("--sync-replication", null, "Cluster:SyncReplication", OptionKind.Flag, "false", "answer a write only after every replica has it (default: replicas are updated asynchronously)"),
+        new("--peer-timeout", null, "Cluster:PeerTimeoutMilliseconds", OptionKind.Integer, "1000", "milliseconds to wait for another node before trying the key's next owner"),
     ];
 }

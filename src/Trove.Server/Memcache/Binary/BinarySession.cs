@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Binary;
+using Trove.Server.Cluster;
 
 namespace Trove.Server.Memcache.Binary;
 
@@ -26,6 +27,12 @@ public sealed class BinarySession : IProtocolSession
     /// <summary>SASL state when an auth file is configured; null when no authentication is asked.</summary>
     private readonly BinarySasl? _sasl;
 
+    /// <summary>The node's request routing in a cluster; null on a lone node and in sessions serving other nodes.</summary>
+    private readonly ClusterRouting? _routing;
+
+    /// <summary>This batch's output when requests may be forwarded, else null.</summary>
+    private ReplyAssembler? _assembler;
+
     /// <summary>Header, extras and key of the current request, copied when they span segments (at most 24 + 255 + 250 bytes).</summary>
     private readonly byte[] _frame = new byte[BinaryHeader.Size + byte.MaxValue + BinaryRequestShape.MaxKeyLength];
 
@@ -43,20 +50,34 @@ public sealed class BinarySession : IProtocolSession
     /// <param name="context">The node's shared state.</param>
     /// <param name="connection">This connection's entry from <see cref="ServerContext.Connections"/>, or null.</param>
     public BinarySession(ServerContext context, ClientConnection? connection)
+        : this(context, connection, peer: false)
+    {
+    }
+
+    private BinarySession(ServerContext context, ClientConnection? connection, bool peer)
     {
         ArgumentNullException.ThrowIfNull(context);
         _context = context;
         _connection = connection;
         _stats = new BinaryStats(context, connection);
+        if (peer)
+        {
+            return; // the data stream's envelope proved the sender a member; its requests run here
+        }
+        _routing = context.Routing;
         if (context.Credentials is { } credentials)
         {
             _sasl = new BinarySasl(credentials, connection);
         }
     }
 
+    /// <summary>A session for requests another node forwarded: no authentication, and every request runs on this node.</summary>
+    internal static BinarySession ForPeer(ServerContext context) => new(context, connection: null, peer: true);
+
     public SessionResult Process(in ReadOnlySequence<byte> input, IBufferWriter<byte> output, out SequencePosition consumed, out SequencePosition examined)
     {
         var reader = new SequenceReader<byte>(input);
+        _assembler = _routing is { Routes.Solo: false } ? output as ReplyAssembler : null;
         BinaryNext next = BinaryNext.Continue;
         bool hangUp = false;
         _quota.BeginEvent();
@@ -154,6 +175,11 @@ public sealed class BinarySession : IProtocolSession
         ReadOnlySpan<byte> frame = Frame(in request);
         ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
         ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
+        if (_assembler is not null && BinaryForwarding.Routes(header.Command) && !IsStore(header.Command)
+            && BinaryForwarding.TryForward(_routing!, _assembler, _held, in header, frame, key, ReadOnlySequence<byte>.Empty))
+        {
+            return BinaryNext.Continue;
+        }
 
         switch (BinaryOpcodes.Loud(header.Command))
         {
@@ -196,7 +222,10 @@ public sealed class BinarySession : IProtocolSession
         int length = BinaryStorage.ValueLength(in header);
         if (reader.Remaining >= length)
         {
-            BinaryNext next = BinaryStorage.Complete(_context, in header, extras, key, reader.UnreadSequence.Slice(0, length), _held);
+            ReadOnlySequence<byte> value = reader.UnreadSequence.Slice(0, length);
+            BinaryNext next = _assembler is not null && BinaryForwarding.TryForward(_routing!, _assembler, _held, in header, frame, key, value)
+                ? BinaryNext.Continue
+                : BinaryStorage.Complete(_context, in header, extras, key, value, _held);
             reader.Advance(length);
             return next;
         }
@@ -241,10 +270,15 @@ public sealed class BinarySession : IProtocolSession
         ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
         BinaryNext next = header.Command is BinaryOpcode.SaslAuth or BinaryOpcode.SaslStep
             ? _sasl!.Complete(_context, in header, key, _pending.Data, _held)
-            : BinaryStorage.Complete(_context, in header, extras, key, _pending.Data, _held);
+            : _assembler is not null && BinaryForwarding.TryForward(_routing!, _assembler, _held, in header, frame, key, _pending.Data)
+                ? BinaryNext.Continue
+                : BinaryStorage.Complete(_context, in header, extras, key, _pending.Data, _held);
         _pending.Release();
         return next;
     }
+
+    private static bool IsStore(BinaryOpcode opcode) =>
+        BinaryOpcodes.Loud(opcode) is BinaryOpcode.Set or BinaryOpcode.Add or BinaryOpcode.Replace or BinaryOpcode.Append or BinaryOpcode.Prepend;
 
     /// <summary>"Unknown command", then <paramref name="swallow"/> bytes are discarded (none when memcached's int is negative).</summary>
     private BinaryNext Refuse(in BinaryHeader header, int swallow)

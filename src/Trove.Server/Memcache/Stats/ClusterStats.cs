@@ -43,8 +43,21 @@ internal static class ClusterStats
         stats.Number("partitions"u8, PartitionTable.PartitionCount);
         stats.Number("replicas"u8, (ulong)cluster.Replicas);
         stats.Number("partition_table_version"u8, (ulong)snapshot.Table.Version);
-        // No data moves between nodes yet (routing and replication are later slices of issue 4).
-        stats.Number("migrations_in_progress"u8, 0);
+        ClusterRouting? routing = context.Routing;
+        // Partitions whose data is still being copied to a new owner (they switch owners when the copy is complete).
+        stats.Number("migrations_in_progress"u8, (ulong)(routing?.Ownership.Moving ?? 0));
+        if (routing is not null)
+        {
+            stats.Text("table_fingerprint"u8, routing.Ownership.TargetId.ToString("x16", System.Globalization.CultureInfo.InvariantCulture));
+            stats.Number("partitions_served"u8, (ulong)routing.Routes.LocalServes.Count(served => served));
+            stats.Number("forwarded"u8, (ulong)routing.Forwarded);
+            stats.Number("forward_failovers"u8, (ulong)routing.Failovers);
+            stats.Number("forward_failures"u8, (ulong)routing.ForwardFailures);
+            stats.Number("replication_sent"u8, (ulong)routing.ReplicationSent);
+            stats.Number("replication_lost"u8, (ulong)routing.ReplicationLost);
+            stats.Number("migration_partitions_copied"u8, (ulong)routing.Migrator.PartitionsCopied);
+            stats.Number("migration_items_copied"u8, (ulong)routing.Migrator.ItemsCopied);
+        }
         output.Write(TextReplies.End);
     }
 

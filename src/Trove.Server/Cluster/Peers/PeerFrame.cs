@@ -1,0 +1,90 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Trove.Cluster.Wire;
+
+namespace Trove.Server.Cluster.Peers;
+
+/// <summary>What a node-to-node request frame asks for: its payload's first byte.</summary>
+internal enum PeerRequestKind : byte
+{
+    /// <summary>Complete text or meta requests, executed by the receiver as its own (never forwarded again); the reply is what a client would get.</summary>
+    ForwardText = 1,
+
+    /// <summary>One complete binary-protocol request packet, likewise.</summary>
+    ForwardBinary = 2,
+
+    /// <summary>Item states a primary sends its replicas and copies of a moving partition (<see cref="ReplicationRecord"/>s); the reply is empty.</summary>
+    Replicate = 3,
+
+    /// <summary>The sender finished copying a partition to its new owners (target fingerprint:u64be, partition:u16be); empty reply.</summary>
+    MigrationDone = 5,
+
+    /// <summary>flush_all given to one node, passed to every other (the text request follows); empty reply.</summary>
+    Broadcast = 6,
+}
+
+/// <summary>
+/// The node-to-node data stream (docs/CLUSTER.md, "Request routing"): on the gossip port, after the four bytes
+/// <c>TRVD</c>, each side sends frames <c>length:u32be envelope</c>, where the envelope is
+/// <see cref="PacketSealer"/>'s (cluster name, and AES-GCM with the cluster key when one is set) around the payload.
+/// A request payload is <c>kind:u8 body</c>; every request gets exactly one reply frame, in request order, whose payload
+/// is the reply bytes.
+/// </summary>
+internal static class PeerFrame
+{
+    /// <summary>Largest frame accepted: a 64 MiB item with room for its request line.</summary>
+    public const int MaxFrameLength = 65 * 1024 * 1024;
+
+    /// <summary>Seals <paramref name="payload"/> and appends the framed result to <paramref name="output"/>.</summary>
+    public static void Write(IBufferWriter<byte> output, PacketSealer sealer, ReadOnlySpan<byte> payload)
+    {
+        byte[] sealedPayload = sealer.Seal(payload);
+        Span<byte> header = output.GetSpan(4);
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)sealedPayload.Length);
+        output.Advance(4);
+        output.Write(sealedPayload);
+    }
+
+    /// <summary>
+    /// Takes one complete frame off the front of <paramref name="buffer"/>. NeedMoreData: not all there yet;
+    /// InvalidData: too long, or the envelope does not open (wrong cluster, wrong key, forged) — the stream is then closed.
+    /// </summary>
+    public static OperationStatus TryRead(ref ReadOnlySequence<byte> buffer, PacketSealer sealer, out byte[] payload, out OpenResult refused)
+    {
+        payload = [];
+        refused = OpenResult.Ok;
+        if (buffer.Length < 4)
+            return OperationStatus.NeedMoreData;
+        Span<byte> lengthBytes = stackalloc byte[4];
+        buffer.Slice(0, 4).CopyTo(lengthBytes);
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(lengthBytes);
+        if (length > MaxFrameLength)
+            return OperationStatus.InvalidData;
+        if (buffer.Length < 4 + length)
+            return OperationStatus.NeedMoreData;
+        ReadOnlySequence<byte> body = buffer.Slice(4, length);
+        byte[]? rented = null;
+        try
+        {
+            ReadOnlySpan<byte> envelope;
+            if (body.IsSingleSegment)
+            {
+                envelope = body.FirstSpan;
+            }
+            else
+            {
+                rented = ArrayPool<byte>.Shared.Rent((int)length);
+                body.CopyTo(rented);
+                envelope = rented.AsSpan(0, (int)length);
+            }
+            refused = sealer.TryOpen(envelope, out payload);
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+        buffer = buffer.Slice(4 + length);
+        return refused == OpenResult.Ok ? OperationStatus.Done : OperationStatus.InvalidData;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Trove.Server.Memcache;
+using Trove.Server.Memcache.Binary;
+
+namespace Trove.Server.Cluster.Peers;
+
+/// <summary>
+/// Executes the requests another node sends (<see cref="PeerRequestKind"/>) against this node's engine and produces the
+/// reply payload. Forwarded requests run through ordinary sessions made for peers: no authentication (the envelope
+/// already proved the sender a member) and no routing (a forwarded request is executed here, never forwarded again,
+/// so differing tables cannot make a loop). One executor per incoming stream: its sessions keep per-stream state.
+/// </summary>
+internal sealed class PeerRequestExecutor(ServerContext context)
+{
+    private readonly ArrayBufferWriter<byte> _reply = new();
+    private MemcacheSession? _text;
+    private BinarySession? _binary;
+
+    /// <summary>The reply payload for one request payload (empty for acknowledgements); null when the payload is malformed.</summary>
+    public byte[]? Execute(byte[] payload)
+    {
+        if (payload.Length == 0)
+            return null;
+        var body = new ReadOnlyMemory<byte>(payload, 1, payload.Length - 1);
+        switch ((PeerRequestKind)payload[0])
+        {
+            case PeerRequestKind.ForwardText:
+                return RunSession(_text ??= MemcacheSession.ForPeer(context), body);
+            case PeerRequestKind.ForwardBinary:
+                return RunSession(_binary ??= BinarySession.ForPeer(context), body);
+            case PeerRequestKind.Replicate:
+                return ApplyRecords(body) ? [] : null;
+            case PeerRequestKind.MigrationDone when body.Length == 10:
+                ulong target = BinaryPrimitives.ReadUInt64BigEndian(body.Span);
+                int partition = BinaryPrimitives.ReadUInt16BigEndian(body.Span[8..]);
+                context.Routing?.MigrationDone(partition, target);
+                return [];
+            case PeerRequestKind.Broadcast:
+                // Replicated state is not re-sent: a broadcast runs here only.
+                using (Replication.Suppress())
+                    RunSession(MemcacheSession.ForPeer(context), body);
+                return [];
+            default:
+                return null;
+        }
+    }
+
+    private bool ApplyRecords(ReadOnlyMemory<byte> records)
+    {
+        using (Replication.Suppress())
+            return ReplicationRecord.Apply(context.Engine, records, out _);
+    }
+
+    /// <summary>Runs complete requests through <paramref name="session"/> until all are consumed (it yields every 20).</summary>
+    private byte[] RunSession(IProtocolSession session, ReadOnlyMemory<byte> requests)
+    {
+        _reply.ResetWrittenCount();
+        var input = new ReadOnlySequence<byte>(requests);
+        while (!input.IsEmpty)
+        {
+            SessionResult result = session.Process(input, _reply, out SequencePosition consumed, out _);
+            ReadOnlySequence<byte> rest = input.Slice(consumed);
+            if (result == SessionResult.Close || rest.Length == input.Length)
+                break; // quit, a fatal protocol error, or an incomplete request: nothing more can run
+            input = rest;
+        }
+        return _reply.WrittenSpan.ToArray();
+    }
+}

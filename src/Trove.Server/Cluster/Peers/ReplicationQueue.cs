@@ -1,0 +1,140 @@
+using System.Buffers;
+
+namespace Trove.Server.Cluster.Peers;
+
+/// <summary>
+/// Writes waiting to be sent to one replica. Records are appended (under the partition lock of the write, so per key
+/// in write order) and shipped in one Replicate frame at a time: the next frame leaves when the previous one is
+/// acknowledged, so frames arrive in order and a busy primary batches many writes per frame. Acknowledged counts let
+/// --sync-replication wait for exactly the writes made before a reply.
+/// </summary>
+internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemory<byte>, Task<byte[]>> send)
+{
+    /// <summary>Bytes held for a replica that does not keep up; beyond it new records are dropped and counted (cache mode).</summary>
+    public const int MaxQueuedBytes = 64 * 1024 * 1024;
+
+    private readonly Lock _gate = new();
+    private ArrayBufferWriter<byte> _records = NewBuffer();
+    private ArrayBufferWriter<byte> _spare = NewBuffer();
+    private long _queued;
+    private long _acknowledged;
+    private bool _sending;
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+
+    public string Member { get; } = member;
+
+    public long Dropped { get; private set; }
+    public long Lost { get; private set; }
+    public long Sent { get; private set; }
+
+    /// <summary>Queues the item's new state (<paramref name="copy"/>: as a migration copy). Called under the item's partition lock.</summary>
+    public void AppendStore(in Trove.Storage.ItemView item, bool copy = false)
+    {
+        lock (_gate)
+        {
+            if (!copy && _records.WrittenCount > MaxQueuedBytes) // a copy is never dropped: the migrator waits for each partition's
+            {
+                Dropped++;
+                return;
+            }
+            ReplicationRecord.WriteStore(_records, in item, copy);
+            Queued();
+        }
+    }
+
+    /// <summary>Queues the key's deletion. Called under the key's partition lock.</summary>
+    public void AppendDelete(ReadOnlySpan<byte> key)
+    {
+        lock (_gate)
+        {
+            if (_records.WrittenCount > MaxQueuedBytes)
+            {
+                Dropped++;
+                return;
+            }
+            ReplicationRecord.WriteDelete(_records, key);
+            Queued();
+        }
+    }
+
+    /// <summary>Caller holds the gate: counts the record and makes sure a sender runs.</summary>
+    private void Queued()
+    {
+        _queued++;
+        Replication.NoteQueued();
+        if (!_sending)
+        {
+            _sending = true;
+            ThreadPool.UnsafeQueueUserWorkItem(static queue => _ = queue.SendLoopAsync(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Completes once every record appended before the call has been acknowledged, or given up on.</summary>
+    public Task WaitForQueuedAsync()
+    {
+        lock (_gate)
+        {
+            if (_acknowledged >= _queued)
+                return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((_queued, done));
+            return done.Task;
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        while (true)
+        {
+            ArrayBufferWriter<byte> batch;
+            long count;
+            lock (_gate)
+            {
+                count = _queued - _acknowledged;
+                if (_records.WrittenCount <= 1)
+                {
+                    _sending = false;
+                    return;
+                }
+                batch = _records;
+                _records = _spare;
+                _spare = batch;
+            }
+            try
+            {
+                await send(Member, batch.WrittenMemory).ConfigureAwait(false);
+                Sent += count;
+            }
+            catch (PeerUnavailableException)
+            {
+                // The replica is gone; the failure detector will take it out of the table. These writes are lost to
+                // it, which in cache mode only costs misses if it comes back.
+                Lost += count;
+            }
+            List<TaskCompletionSource> released = [];
+            lock (_gate)
+            {
+                batch.ResetWrittenCount();
+                batch.Write([(byte)PeerRequestKind.Replicate]);
+                _acknowledged += count;
+                for (int i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    if (_waiters[i].Target <= _acknowledged)
+                    {
+                        released.Add(_waiters[i].Done);
+                        _waiters.RemoveAt(i);
+                    }
+                }
+            }
+            foreach (TaskCompletionSource done in released)
+                done.TrySetResult();
+        }
+    }
+
+    private static ArrayBufferWriter<byte> NewBuffer()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        buffer.Write([(byte)PeerRequestKind.Replicate]);
+        return buffer;
+    }
+}

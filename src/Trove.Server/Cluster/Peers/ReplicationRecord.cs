@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Trove.Storage;
+
+namespace Trove.Server.Cluster.Peers;
+
+/// <summary>
+/// An item's state as a primary sends it to a replica (or a partition's old owner to its new one), applied straight to
+/// the engine without the text protocol's parsing. Layout (big-endian), records back to back in one frame:
+/// <code>
+/// store:  op=1:u8 bits:u8 keyLength:u16 key flags:u32 ttl:i32 cas:u64 valueLength:u32 value
+/// delete: op=2:u8 bits:u8 keyLength:u16 key
+/// copy:   op=3, then as store
+/// </code>
+/// A store is applied as set (the primary's state wins); a copy, sent while a partition moves to a new owner, as add,
+/// so it never overwrites a write that reached the new owner after the copy was read.
+/// bits: 1 = the key was stored base64-encoded over meta (b), 2 = stale. ttl: seconds left, -1 = never expires.
+/// The CAS travels with the item, so a gets through one node and a cas through another agree (the primary assigns it).
+/// </summary>
+internal static class ReplicationRecord
+{
+    private const byte StoreOp = 1;
+    private const byte DeleteOp = 2;
+    private const byte CopyOp = 3;
+    private const byte BinaryKeyBit = 1;
+
+    /// <summary>Appends a store record of <paramref name="item"/> (<paramref name="copy"/>: a copy record).</summary>
+    public static void WriteStore(IBufferWriter<byte> output, in ItemView item, bool copy = false)
+    {
+        int length = 4 + item.Key.Length + 20 + item.Value.Length;
+        Span<byte> span = output.GetSpan(length);
+        span[0] = copy ? CopyOp : StoreOp;
+        span[1] = item.BinaryKey ? BinaryKeyBit : (byte)0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)item.Key.Length);
+        item.Key.CopyTo(span[4..]);
+        Span<byte> rest = span[(4 + item.Key.Length)..];
+        BinaryPrimitives.WriteUInt32BigEndian(rest, item.Flags);
+        BinaryPrimitives.WriteInt32BigEndian(rest[4..], item.TtlRemaining);
+        BinaryPrimitives.WriteUInt64BigEndian(rest[8..], item.Cas);
+        BinaryPrimitives.WriteUInt32BigEndian(rest[16..], (uint)item.Value.Length);
+        item.Value.CopyTo(rest[20..]);
+        output.Advance(length);
+    }
+
+    /// <summary>Appends a delete record for <paramref name="key"/>.</summary>
+    public static void WriteDelete(IBufferWriter<byte> output, ReadOnlySpan<byte> key)
+    {
+        Span<byte> span = output.GetSpan(4 + key.Length);
+        span[0] = DeleteOp;
+        span[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)key.Length);
+        key.CopyTo(span[4..]);
+        output.Advance(4 + key.Length);
+    }
+
+    /// <summary>
+    /// Applies every record in <paramref name="records"/> to <paramref name="engine"/>. Returns false on a malformed
+    /// record (the rest is skipped; the stream is then not trusted).
+    /// </summary>
+    public static bool Apply(CacheEngine engine, ReadOnlyMemory<byte> records, out int applied)
+    {
+        applied = 0;
+        while (!records.IsEmpty)
+        {
+            ReadOnlySpan<byte> span = records.Span;
+            if (span.Length < 4)
+                return false;
+            byte op = span[0];
+            byte bits = span[1];
+            int keyLength = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
+            if (span.Length < 4 + keyLength)
+                return false;
+            ReadOnlySpan<byte> key = span.Slice(4, keyLength);
+            records = records[(4 + keyLength)..];
+            if (op == DeleteOp)
+            {
+                engine.Delete(key, default);
+                applied++;
+                continue;
+            }
+            span = records.Span;
+            if (op is not (StoreOp or CopyOp) || span.Length < 20)
+                return false;
+            uint flags = BinaryPrimitives.ReadUInt32BigEndian(span);
+            int ttl = BinaryPrimitives.ReadInt32BigEndian(span[4..]);
+            ulong cas = BinaryPrimitives.ReadUInt64BigEndian(span[8..]);
+            uint valueLength = BinaryPrimitives.ReadUInt32BigEndian(span[16..]);
+            if (span.Length - 20 < valueLength)
+                return false;
+            var value = new ReadOnlySequence<byte>(records.Slice(20, (int)valueLength));
+            records = records[(20 + (int)valueLength)..];
+            var request = new StoreRequest
+            {
+                Mode = op == CopyOp ? StoreMode.Add : StoreMode.Set,
+                Flags = flags,
+                // Seconds left on the sender's clock from now on ours; 0 left means it expires this second.
+                ExpiresAt = ttl < 0 ? 0 : engine.Now + (uint)Math.Max(ttl, 1),
+                NewCas = cas,
+                BinaryKey = (bits & BinaryKeyBit) != 0,
+            };
+            engine.Store(key, value, in request);
+            applied++;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+using Trove.Cluster;
+
+namespace Trove.Server.Cluster;
+
+/// <summary>
+/// Where requests go, as of one ownership state (immutable; <see cref="PartitionOwnership"/> publishes a new one on
+/// every change and readers take one reference). Per partition: the serving owners (primary first), which requests
+/// are routed to, and the members a write made here must be copied to: the serving and the target owners but this
+/// node, so a partition being copied to its new owner also receives every write that lands during the copy.
+/// </summary>
+internal sealed class RouteTable
+{
+    public RouteTable(string local, string[][] serving, string[][] replicateTo, IReadOnlyDictionary<string, NodeAddress> addresses)
+    {
+        Local = local;
+        Serving = serving;
+        ReplicateTo = replicateTo;
+        Addresses = addresses;
+        LocalServes = new bool[serving.Length];
+        for (int p = 0; p < serving.Length; p++)
+            LocalServes[p] = serving[p].Length == 0 || serving[p][0] == local;
+        Solo = addresses.Count <= 1;
+    }
+
+    /// <summary>A node alone: everything is local and nothing is copied anywhere.</summary>
+    public static RouteTable Alone(string local, int partitions) =>
+        new(local, [.. Enumerable.Range(0, partitions).Select(_ => new[] { local })], [.. Enumerable.Range(0, partitions).Select(_ => Array.Empty<string>())],
+            new Dictionary<string, NodeAddress>());
+
+    public string Local { get; }
+
+    /// <summary>Per partition, the members that serve it now, primary first.</summary>
+    public string[][] Serving { get; }
+
+    /// <summary>Per partition, the other members a write executed here is replicated to.</summary>
+    public string[][] ReplicateTo { get; }
+
+    /// <summary>Per partition, whether this node is its serving primary (or nobody is): requests run here.</summary>
+    public bool[] LocalServes { get; }
+
+    /// <summary>Data-stream address (the gossip address) of every live member.</summary>
+    public IReadOnlyDictionary<string, NodeAddress> Addresses { get; }
+
+    /// <summary>No other live member.</summary>
+    public bool Solo { get; }
+}

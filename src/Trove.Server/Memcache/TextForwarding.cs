@@ -1,0 +1,101 @@
+using System.Buffers;
+using Trove.Protocol.Meta;
+using Trove.Protocol.Text;
+using Trove.Server.Cluster;
+using Trove.Server.Cluster.Peers;
+using Trove.Server.Memcache.Text;
+
+namespace Trove.Server.Memcache;
+
+/// <summary>
+/// Routes text and meta requests whose keys this node does not serve: the request's bytes go to the partition's
+/// serving primary (<see cref="ClusterRouting.Forward"/>) and its reply takes the request's place in the output.
+/// A multi-key get is split into one get per key, each sent to its owner (all in parallel, those for one owner in one
+/// write) and answered in the client's key order with one END; an owner that cannot be reached makes its keys misses.
+/// Requests with errors, and keys served here, are left to the session to execute, so every error reply is the
+/// node's own.
+/// </summary>
+internal static class TextForwarding
+{
+    private static ReadOnlySpan<byte> Unavailable => "SERVER_ERROR unavailable\r\n"u8;
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    /// <summary>A retrieval, delete, incr/decr or touch line: forwards it and returns true unless it runs here.</summary>
+    public static bool TryForward(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request)
+    {
+        if (request.IsRetrieval)
+            return TryForwardRetrieval(routing, output, line, in request);
+        if (request.Command is not (MemcacheCommand.Delete or MemcacheCommand.Incr or MemcacheCommand.Decr or MemcacheCommand.Touch))
+            return false;
+        if (routing.IsLocal(request.Key.Of(line), out int partition))
+            return false;
+        Send(routing, output, partition, line, default, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
+        return true;
+    }
+
+    /// <summary>A storage command whose data block (with its "\r\n") is complete: forwards it unless it runs here.</summary>
+    public static bool TryForwardStorage(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request, in System.Buffers.ReadOnlySequence<byte> block)
+    {
+        if (routing.IsLocal(request.Key.Of(line), out int partition))
+            return false;
+        Send(routing, output, partition, line, block, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
+        return true;
+    }
+
+    /// <summary>A meta command (with its data block, if any): forwards it unless it has no key or its key is served here.</summary>
+    public static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block)
+    {
+        Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
+        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
+        if (request.Error != MetaParseError.None || request.Command is MetaCommandKind.NoOp || request.Key.IsEmpty)
+            return false;
+        if (routing.IsLocal(request.Key, out int partition))
+            return false;
+        bool quiet = (request.Flags & MetaFlags.Quiet) != 0;
+        // A miss is what an unreachable owner's keys look like to a meta get; other commands report the failure.
+        byte[] failure = request.Command == MetaCommandKind.Get ? (quiet ? [] : "EN\r\n"u8.ToArray()) : Unavailable.ToArray();
+        Send(routing, output, partition, line, block, failure, stripEnd: false);
+        return true;
+    }
+
+    private static bool TryForwardRetrieval(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request)
+    {
+        if (RetrievalCommands.IndexOfOverlongKey(line, request.KeysStart) >= 0)
+            return false; // the whole command fails: the session's own reply
+        bool anyRemote = false;
+        foreach (TextToken key in new TextKeyEnumerator(line, request.KeysStart))
+        {
+            if (!routing.IsLocal(key.Of(line), out _))
+            {
+                anyRemote = true;
+                break;
+            }
+        }
+        if (!anyRemote)
+            return false;
+        ReadOnlySpan<byte> prefix = line[..request.KeysStart]; // "get ", "gats 100 ", ...
+        foreach (TextToken token in new TextKeyEnumerator(line, request.KeysStart))
+        {
+            ReadOnlySpan<byte> key = token.Of(line);
+            routing.IsLocal(key, out int partition);
+            byte[] payload = new byte[1 + prefix.Length + key.Length + 2];
+            payload[0] = (byte)PeerRequestKind.ForwardText;
+            prefix.CopyTo(payload.AsSpan(1));
+            key.CopyTo(payload.AsSpan(1 + prefix.Length));
+            Crlf.CopyTo(payload.AsSpan(1 + prefix.Length + key.Length));
+            output.AddPending(routing.Forward(partition, payload, [], stripEnd: true));
+        }
+        output.Write("END\r\n"u8);
+        return true;
+    }
+
+    private static void Send(ClusterRouting routing, ReplyAssembler output, int partition, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, byte[] failure, bool stripEnd)
+    {
+        var payload = new byte[1 + line.Length + 2 + block.Length];
+        payload[0] = (byte)PeerRequestKind.ForwardText;
+        line.CopyTo(payload.AsSpan(1));
+        Crlf.CopyTo(payload.AsSpan(1 + line.Length));
+        block.CopyTo(payload.AsSpan(3 + line.Length));
+        output.AddPending(routing.Forward(partition, payload, failure, stripEnd));
+    }
+}
