@@ -10,11 +10,16 @@ internal sealed record ClusterNode(string Name, TroveProcess Process, int Port, 
     public string GossipAddress => $"127.0.0.1:{GossipPort}";
 }
 
-/// <summary>A node's view as `stats cluster` and `stats nodes` give it, read in one poll.</summary>
-internal sealed record ClusterView(ClusterNode Node, long Version, long LiveMembers, List<NodeRow> Rows)
+/// <summary>
+/// A node's view as `stats cluster` and `stats nodes` give it, read in one poll. <see cref="Fingerprint"/> is
+/// `table_fingerprint` (the target table's members and replica count) and <see cref="Moving"/> is
+/// `migrations_in_progress` (partitions whose data is still being copied to a new owner).
+/// </summary>
+internal sealed record ClusterView(ClusterNode Node, long Version, long LiveMembers, string Fingerprint, long Moving, List<NodeRow> Rows)
 {
     public override string ToString() =>
-        $"{Node.Name} (port {Node.Port}): partition_table_version {Version}, members {LiveMembers}, " +
+        $"{Node.Name} (port {Node.Port}): partition_table_version {Version}, table_fingerprint {Fingerprint}, " +
+        $"migrations_in_progress {Moving}, members {LiveMembers}, " +
         string.Join(", ", Rows.Select(r => $"{r.Name} {r.State} p{r.Primary}/r{r.Replica}"));
 }
 
@@ -73,18 +78,20 @@ internal sealed class TroveCluster : IDisposable
     {
         Stats cluster = await Stats.ReadAsync(node.Port, "stats cluster");
         List<NodeRow> rows = await NodeView.ReadAsync(node.Port);
-        return new ClusterView(node, cluster["partition_table_version"], cluster["members"], rows);
+        return new ClusterView(node, cluster["partition_table_version"], cluster["members"],
+            cluster.Values.GetValueOrDefault("table_fingerprint", ""), cluster["migrations_in_progress"], rows);
     }
 
     /// <summary>
     /// Polls every node of <paramref name="nodes"/> until each one sees exactly <paramref name="alive"/> alive (every
-    /// other member dead or left) and the same partition table: the same primary and replica partitions per member,
-    /// 1024 primaries in all. Fails with every node's last view after <see cref="AgreementLimit"/>.
-    /// The views (with each node's partition_table_version) are returned for the log. The version is not compared:
-    /// it counts each node's own table rebuilds (docs/CLUSTER.md, "In the node"), so a node that joined late and
-    /// learnt every member at once is a version behind with the same table.
+    /// other member dead or left) and the same partition table: the same `table_fingerprint` and the same primary and
+    /// replica partitions per member, 1024 primaries in all; with <paramref name="settled"/>, also no partition still
+    /// being copied (`migrations_in_progress` 0 everywhere). Fails with every node's last view after
+    /// <see cref="AgreementLimit"/>. The views are returned for the log. partition_table_version is not compared: it
+    /// counts each node's own table rebuilds (docs/CLUSTER.md, "In the node"), so a node that joined late and learnt
+    /// every member at once is a version behind with the same table; the fingerprint is what identifies a table.
     /// </summary>
-    public static async Task<IReadOnlyList<ClusterView>> WaitForAgreementAsync(IReadOnlyList<ClusterNode> nodes, IReadOnlyCollection<string> alive)
+    public static async Task<IReadOnlyList<ClusterView>> WaitForAgreementAsync(IReadOnlyList<ClusterNode> nodes, IReadOnlyCollection<string> alive, bool settled = false)
     {
         string[] expected = [.. alive.Order(StringComparer.Ordinal)];
         var clock = Stopwatch.StartNew();
@@ -94,7 +101,8 @@ internal sealed class TroveCluster : IDisposable
             foreach (ClusterNode node in nodes)
                 views.Add(await ReadViewAsync(node));
 
-            if (views.All(v => Agrees(v, expected)) && views.Select(Load).Distinct().Count() == 1)
+            if (views.All(v => Agrees(v, expected)) && views.Select(Load).Distinct().Count() == 1 &&
+                views.Select(v => v.Fingerprint).Distinct().Count() == 1 && (!settled || views.All(v => v.Moving == 0)))
             {
                 return views;
             }
@@ -102,7 +110,8 @@ internal sealed class TroveCluster : IDisposable
             if (clock.Elapsed > AgreementLimit)
             {
                 throw new TimeoutException(
-                    $"the nodes did not agree on alive members [{string.Join(", ", expected)}] and one partition table within " +
+                    $"the nodes did not agree on alive members [{string.Join(", ", expected)}] and one partition table" +
+                    $"{(settled ? " with no partition moving" : "")} within " +
                     $"{AgreementLimit.TotalSeconds} s; last views:\n  {string.Join("\n  ", views)}");
             }
             await Task.Delay(100);
