@@ -57,6 +57,10 @@ public static class BenchCli
         return cliOptions.Build(parseResult.CommandResult, out options);
     }
 
+    /// <summary>The keys of a --keys-file: one per line, surrounding whitespace and empty lines ignored.</summary>
+    internal static List<string> ReadKeys(string path) =>
+        [.. File.ReadLines(path).Select(line => line.Trim()).Where(line => line.Length > 0)];
+
     /// <summary>The options of one command instance, and how they become a <see cref="BenchOptions"/>.</summary>
     private sealed class CliOptions
     {
@@ -124,6 +128,11 @@ public static class BenchCli
             HelpName = "prefix",
             DefaultValueFactory = _ => s_defaults.KeyPrefix,
         };
+        private readonly Option<string?> _keysFile = new("--keys-file")
+        {
+            Description = "Use the keys in this file (one per line) instead of --keys generated keys",
+            HelpName = "file",
+        };
         private readonly Option<bool> _load = new("--load") { Description = "Set every key once, then run" };
         private readonly Option<bool> _loadOnly = new("--load-only") { Description = "Set every key once, then exit" };
         private readonly Option<double> _loadTimeout = new("--load-timeout")
@@ -150,7 +159,7 @@ public static class BenchCli
 
         public IEnumerable<Option> All =>
         [
-            _server, _connections, _pipeline, _ratio, _keys, _valueSize, _duration, _warmup, _requests, _warmupRequests, _keyPrefix,
+            _server, _connections, _pipeline, _ratio, _keys, _valueSize, _duration, _warmup, _requests, _warmupRequests, _keyPrefix, _keysFile,
             _load, _loadOnly, _loadTimeout, _seed, _zipf, _fillOnMiss, _json,
         ];
 
@@ -159,6 +168,20 @@ public static class BenchCli
         {
             var ratio = result.GetValue(_ratio) ?? "";
             var ratioOk = GetSetRatio.TryParse(ratio, out var getWeight, out var setWeight);
+            var keysFile = result.GetValue(_keysFile);
+            string? keysFileError = null;
+            IReadOnlyList<string>? keyList = null;
+            if (keysFile is not null)
+            {
+                try
+                {
+                    keyList = ReadKeys(keysFile);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+                {
+                    keysFileError = $"--keys-file: cannot read '{keysFile}': {e.Message}";
+                }
+            }
             options = new BenchOptions
             {
                 Server = result.GetValue(_server) ?? "",
@@ -166,7 +189,8 @@ public static class BenchCli
                 Pipeline = result.GetValue(_pipeline),
                 GetWeight = ratioOk ? getWeight : s_defaults.GetWeight,
                 SetWeight = ratioOk ? setWeight : s_defaults.SetWeight,
-                Keys = result.GetValue(_keys),
+                Keys = keyList?.Count ?? result.GetValue(_keys),
+                KeyList = keyList,
                 ValueSize = result.GetValue(_valueSize),
                 DurationSeconds = result.GetValue(_duration),
                 WarmupSeconds = result.GetValue(_warmup),
@@ -182,6 +206,10 @@ public static class BenchCli
                 Json = result.GetValue(_json),
             };
             var errors = new List<string>(options.Validate());
+            if (keysFileError is not null)
+            {
+                errors.Insert(0, keysFileError);
+            }
             if (!ratioOk)
             {
                 errors.Insert(0, $"--ratio: '{ratio}' is not get:set, such as 9:1");

@@ -45,6 +45,12 @@ public sealed record BenchOptions
     /// <summary>Prefix of every key; the key index follows, zero-padded. <remarks>Defaults to "bench:".</remarks></summary>
     public string KeyPrefix { get; init; } = "bench:";
 
+    /// <summary>
+    /// Keys to use instead of the generated key space (<c>--keys-file</c>: one per line); key index i is
+    /// <c>KeyList[i]</c> and <see cref="Keys"/> must equal its count. <remarks>Defaults to null.</remarks>
+    /// </summary>
+    public IReadOnlyList<string>? KeyList { get; init; }
+
     /// <summary>Set every key once before the run. <remarks>Defaults to false.</remarks></summary>
     public bool Load { get; init; }
 
@@ -95,6 +101,12 @@ public sealed record BenchOptions
 
     private void CheckPrefix(List<string> errors)
     {
+        if (KeyList is not null)
+        {
+            CheckKeyList(errors, KeyList);
+            Check(errors, Keys == KeyList.Count, "--keys must equal the number of keys in --keys-file");
+            return;
+        }
         foreach (var c in KeyPrefix)
         {
             if (c <= ' ' || c >= 0x7f)
@@ -105,6 +117,23 @@ public sealed record BenchOptions
         }
         var keyLength = KeyPrefix.Length + Math.Max(Keys - 1, 0).ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
         Check(errors, keyLength <= MaxKeyLength, $"keys would be {keyLength} bytes; memcached allows {MaxKeyLength}");
+    }
+
+    private static void CheckKeyList(List<string> errors, IReadOnlyList<string> keys)
+    {
+        if (keys.Count == 0)
+        {
+            errors.Add("--keys-file holds no keys");
+            return;
+        }
+        foreach (var key in keys)
+        {
+            if (key.Length is 0 or > MaxKeyLength || key.Any(c => c <= ' ' || c >= 0x7f))
+            {
+                errors.Add($"--keys-file: '{key}' is not a memcached key (1..{MaxKeyLength} printable ASCII characters, no spaces)");
+                return;
+            }
+        }
     }
 
     private static void Check(List<string> errors, bool ok, string message)

@@ -12,7 +12,7 @@ internal static class BenchReport
     public static void WriteText(BenchResult result, TextWriter output)
     {
         var o = result.Options;
-        var keys = o.Zipf is { } s ? $"zipf {F(s, 2)}" : "uniform";
+        var keys = (o.Zipf is { } s ? $"zipf {F(s, 2)}" : "uniform") + (o.KeyList is null ? "" : ", from --keys-file");
         output.WriteLine(I($"server    {o.Server}: {o.Connections} connections, pipeline {o.Pipeline}, get:set {o.GetWeight}:{o.SetWeight}, {o.Keys} keys ({keys}), {o.ValueSize}-byte values, seed {o.Seed}{(o.FillOnMiss ? ", fill on miss" : "")}"));
         if (result.LoadedKeys > 0)
         {
@@ -65,6 +65,7 @@ internal static class BenchReport
             json.WriteNumber("keys", o.Keys);
             json.WriteNumber("value_size", o.ValueSize);
             json.WriteString("key_prefix", o.KeyPrefix);
+            json.WriteBoolean("keys_from_file", o.KeyList is not null);
             json.WriteString("distribution", o.Zipf is null ? "uniform" : "zipf");
             WriteNullable(json, "zipf_s", o.Zipf);
             json.WriteBoolean("fill_on_miss", o.FillOnMiss);

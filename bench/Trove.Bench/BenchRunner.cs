@@ -61,7 +61,7 @@ public static class BenchRunner
         try
         {
             var server = await ResolveAsync(options.Server, ct).ConfigureAwait(false);
-            var writer = new RequestWriter(options.KeyPrefix, options.Keys, options.ValueSize);
+            var writer = new RequestWriter(options.KeyPrefix, options.Keys, options.ValueSize, options.KeyList);
             var chooser = options.Zipf is { } s ? KeyChooser.Zipf(options.Keys, s) : KeyChooser.Uniform(options.Keys);
             var loading = options.Load || options.LoadOnly;
             var loadDepth = Math.Max(options.Pipeline, MinLoadDepth);

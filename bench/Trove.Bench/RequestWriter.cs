@@ -5,7 +5,8 @@ namespace Trove.Bench;
 /// <summary>
 /// Writes memcached text-protocol requests straight into a caller's buffer. Keys are the prefix
 /// plus the key index zero-padded to a fixed width, so every key (and so every item) has the
-/// same size and nothing is formatted through strings on the hot path.
+/// same size and nothing is formatted through strings on the hot path. With a key list
+/// (<c>--keys-file</c>) key i is the list's i-th entry instead.
 /// </summary>
 internal sealed class RequestWriter
 {
@@ -17,11 +18,15 @@ internal sealed class RequestWriter
     private readonly int _digits;
     private readonly byte[] _setTail;   // " 0 0 <bytes>\r\n": flags 0, no expiry
     private readonly byte[] _value;
+    private readonly byte[][]? _keyList;  // --keys-file: key i is _keyList[i]
+    private readonly int _keyLength;
 
-    public RequestWriter(string keyPrefix, int keys, int valueSize)
+    public RequestWriter(string keyPrefix, int keys, int valueSize, IReadOnlyList<string>? keyList = null)
     {
         _prefix = Encoding.ASCII.GetBytes(keyPrefix);
         _digits = DigitCount(Math.Max(keys - 1, 0));
+        _keyList = keyList?.Select(Encoding.ASCII.GetBytes).ToArray();
+        _keyLength = _keyList is null ? _prefix.Length + _digits : _keyList.Max(k => k.Length);
         _setTail = Encoding.ASCII.GetBytes($" 0 0 {valueSize}\r\n");
         _value = new byte[valueSize];
         for (var i = 0; i < _value.Length; i++)
@@ -30,8 +35,8 @@ internal sealed class RequestWriter
         }
     }
 
-    /// <summary>Length in bytes of every key.</summary>
-    public int KeyLength => _prefix.Length + _digits;
+    /// <summary>Length in bytes of every key (with a key list: of the longest).</summary>
+    public int KeyLength => _keyLength;
 
     public int ValueSize => _value.Length;
 
@@ -71,6 +76,11 @@ internal sealed class RequestWriter
     /// <summary>Writes the key for index <paramref name="key"/>; returns bytes written.</summary>
     public int WriteKey(Span<byte> destination, int key)
     {
+        if (_keyList is not null)
+        {
+            _keyList[key].CopyTo(destination);
+            return _keyList[key].Length;
+        }
         _prefix.CopyTo(destination);
         var digits = destination.Slice(_prefix.Length, _digits);
         var rest = (uint)key;

@@ -21,6 +21,23 @@ public sealed class ClusterOptions
     /// </summary>
     public byte[]? SecretKey { get; set; }
 
+    /// <summary>
+    /// Partitions of the key space. Fixed at <see cref="Placement.PartitionTable.PartitionCount"/> in this version (the
+    /// table does not read it); it exists so the count is part of <see cref="Compatibility"/>, and a node of a version
+    /// with another count (or a test faking one) is refused at join. <remarks>Defaults to 1024.</remarks>
+    /// </summary>
+    public int PartitionCount { get; set; } = Placement.PartitionTable.PartitionCount;
+
+    /// <summary>Owners per partition (<c>--replicas</c>); part of <see cref="Compatibility"/>. <remarks>Defaults to 2.</remarks></summary>
+    public int Replicas { get; set; } = Placement.PartitionTable.DefaultReplicaCount;
+
+    /// <summary>
+    /// The settings every member must share, as "key=value" pairs separated by spaces ("partitions=1024 replicas=2").
+    /// Sent with every join and push-pull; a peer whose fingerprint differs is refused (docs/CLUSTER.md). Keys are
+    /// only ever added, so an older node lacking one is refused with "unset" as its value.
+    /// </summary>
+    public string Compatibility => $"partitions={PartitionCount} replicas={Replicas}";
+
     /// <summary>Time between failure-detection probes; one member is probed per interval. <remarks>Defaults to 1 s.</remarks></summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -74,6 +91,8 @@ public sealed class ClusterOptions
             throw new ArgumentException("Intervals must be positive.");
         if (IndirectChecks < 0 || GossipNodes < 1 || SuspicionMult < 1 || SuspicionMaxTimeoutMult < 1 || RetransmitMult < 1)
             throw new ArgumentException("Counts and multipliers must be positive.");
+        if (PartitionCount < 1 || Replicas < 1)
+            throw new ArgumentException("PartitionCount and Replicas must be positive.");
         if (MaxPacketSize < 512 || MaxPacketSize > 65000)
             throw new ArgumentException("MaxPacketSize must be 512..65000.");
     }

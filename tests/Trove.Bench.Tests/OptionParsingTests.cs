@@ -135,4 +135,50 @@ public sealed class OptionParsingTests
         Assert.True(GetSetRatio.TryParse(text, out var getWeight, out var setWeight));
         Assert.Equal((gets, sets), (getWeight, setWeight));
     }
+
+    [Fact]
+    public void A_keys_file_replaces_the_generated_key_space()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, ["alpha", "  beta ", "", "k:000123"]);
+
+            var errors = BenchCli.Parse(["--keys-file", path, "--keys", "5"], out var options);
+
+            Assert.Empty(errors);
+            Assert.Equal(["alpha", "beta", "k:000123"], options.KeyList);
+            Assert.Equal(3, options.Keys);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_or_unusable_keys_file_is_reported()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-such-keys-{Guid.NewGuid():N}");
+        Assert.Contains(BenchCli.Parse(["--keys-file", missing], out _), e => e.StartsWith("--keys-file", StringComparison.Ordinal));
+
+        var path = Path.GetTempFileName();
+        try
+        {
+            Assert.Contains(BenchCli.Parse(["--keys-file", path], out _), e => e.Contains("no keys", StringComparison.Ordinal));
+            File.WriteAllLines(path, [new string('k', 251)]);
+            Assert.Contains(BenchCli.Parse(["--keys-file", path], out _), e => e.StartsWith("--keys-file", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Without_a_keys_file_there_is_no_key_list()
+    {
+        Assert.Empty(BenchCli.Parse([], out var options));
+        Assert.Null(options.KeyList);
+    }
 }

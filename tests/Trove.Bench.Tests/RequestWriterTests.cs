@@ -51,4 +51,18 @@ public sealed class RequestWriterTests
 
         Assert.Equal("get 0\r\n", Encoding.ASCII.GetString(buffer, 0, length));
     }
+
+    [Fact]
+    public void With_a_key_list_key_i_is_the_lists_ith_key()
+    {
+        var writer = new RequestWriter("ignored:", keys: 2, valueSize: 2, keyList: ["short", "a-longer-key"]);
+        var buffer = new byte[writer.MaxRequestLength];
+
+        Assert.Equal(12, writer.KeyLength);
+        var length = writer.WriteGet(buffer, 0);
+        Assert.Equal("get short\r\n", Encoding.ASCII.GetString(buffer, 0, length));
+        length = writer.WriteSet(buffer, 1);
+        Assert.Equal("set a-longer-key 0 0 2\r\nab\r\n", Encoding.ASCII.GetString(buffer, 0, length));
+        Assert.Equal(writer.SetLength, length);
+    }
 }

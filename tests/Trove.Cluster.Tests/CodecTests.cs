@@ -23,6 +23,9 @@ public sealed class CodecTests
         new DeadMessage(0, "n1", "n1"),
         new PushPullMessage(true, [new Member("x", _a, 3, MemberState.Suspect), new Member("y", _b, 0, MemberState.Left)]),
         new PushPullMessage(false, []),
+        new SettingsMessage("node-a", "partitions=1024 replicas=2"),
+        new RefusedMessage("replicas differ (this node 3, cluster 2)"),
+        new RefusedMessage(""),
     ];
 
     [Theory]
@@ -186,5 +189,6 @@ public sealed class CodecTests
         Assert.Equal(42, clear.Seal(MessageCodec.Encode(new PingMessage(5, "node-042", "node-007", address))).Length);
         Assert.Equal(12, clear.Seal(MessageCodec.Encode(new AckMessage(5))).Length);
         Assert.Equal(25, MessageCodec.Encode(new AliveMessage(1, "node-042", address)).Length);
+        Assert.Equal(39, MessageCodec.Encode(new SettingsMessage("node-042", new ClusterOptions().Compatibility)).Length);
     }
 }

@@ -37,10 +37,10 @@ internal sealed class TestCluster : IDisposable
     }
 
     /// <summary>Replaces node <paramref name="index"/> (already disposed) by a fresh process with the same name and address.</summary>
-    public SwimNode Restart(int index)
+    public SwimNode Restart(int index, Action<ClusterOptions>? configure = null)
     {
         Network.Revive(AddressOf(index));
-        SwimNode node = Create(index, null, restart: 1);
+        SwimNode node = Create(index, configure, restart: 1);
         Nodes[index] = node;
         return node;
     }

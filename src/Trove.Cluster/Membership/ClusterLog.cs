@@ -25,4 +25,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(106, LogLevel.Warning, "Seed {Seed} did not answer the join (unreachable, refused or timed out); retrying every {Interval} until a seed answers (logged once per seed)")]
     public static partial void SeedUnanswered(ILogger logger, NodeAddress seed, TimeSpan interval);
+
+    [LoggerMessage(107, LogLevel.Error, "Refused by {Peer} ({Name}): {Reason}; nothing merged, and a seed that refuses is not asked again (logged once per peer and reason)")]
+    public static partial void RefusedBy(ILogger logger, NodeAddress peer, string name, string reason);
+
+    [LoggerMessage(108, LogLevel.Error, "Refused {Name} at {From}: {Reason}; its state is not merged and it is not a member (logged once per node and reason)")]
+    public static partial void RefusedPeer(ILogger logger, string name, NodeAddress from, string reason);
 }

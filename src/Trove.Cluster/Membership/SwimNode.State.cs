@@ -22,6 +22,9 @@ public sealed partial class SwimNode
                 Refute(alive.Incarnation, "stale alive");
             return;
         }
+        // A node refused for its settings stays out however it is heard of (gossip, another member's push-pull).
+        if (_refusedNames.Contains(alive.Node))
+            return;
         bool known = _members.TryGetValue(alive.Node, out MemberEntry? entry);
         if (entry is not null && entry.Address != alive.Address && entry.IsLive)
         {

@@ -12,6 +12,8 @@ internal enum MessageType : byte
     Suspect = 5,
     Dead = 6,
     PushPull = 7,
+    Settings = 8,
+    Refused = 9,
 }
 
 /// <summary>One message of a packet or stream; a packet carries one or more (a probe plus piggybacked gossip).</summary>
@@ -61,4 +63,22 @@ internal sealed record DeadMessage(uint Incarnation, string Node, string From) :
 internal sealed record PushPullMessage(bool Join, IReadOnlyList<Member> Members) : ClusterMessage
 {
     public override MessageType Type => MessageType.PushPull;
+}
+
+/// <summary>
+/// Leads every stream request and reply: who sends it and its <see cref="ClusterOptions.Compatibility"/>, which must equal
+/// the receiver's for the push-pull that follows to be merged.
+/// </summary>
+internal sealed record SettingsMessage(string Node, string Compatibility) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Settings;
+}
+
+/// <summary>
+/// A stream reply in place of the push-pull: the requester was refused and nothing it sent was merged.
+/// <see cref="Reason"/> is written for the requester ("replicas differ (this node 3, cluster 2)").
+/// </summary>
+internal sealed record RefusedMessage(string Reason) : ClusterMessage
+{
+    public override MessageType Type => MessageType.Refused;
 }

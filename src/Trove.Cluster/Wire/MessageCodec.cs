@@ -82,6 +82,12 @@ internal static class MessageCodec
                     w.String(member.Name); w.Address(member.Address); w.VarUInt(member.Incarnation); w.Byte((byte)member.State);
                 }
                 break;
+            case SettingsMessage m:
+                w.String(m.Node); w.String(m.Compatibility);
+                break;
+            case RefusedMessage m:
+                w.String(m.Reason);
+                break;
             default:
                 throw new ArgumentException($"no encoding for {message.GetType().Name}", nameof(message));
         }
@@ -120,6 +126,14 @@ internal static class MessageCodec
                 break;
             case MessageType.PushPull:
                 message = TryDecodePushPull(ref r);
+                break;
+            case MessageType.Settings:
+                if (r.TryString(out node) && r.TryString(out string compatibility) && node.Length > 0)
+                    message = new SettingsMessage(node, compatibility);
+                break;
+            case MessageType.Refused:
+                if (r.TryString(out string reason))
+                    message = new RefusedMessage(reason);
                 break;
         }
         // A body with bytes left over is as malformed as a short one: the sender and we disagree on the format.

@@ -62,7 +62,11 @@ public sealed class ClusterSetup
     public string NodeName(int memcachedPort) =>
         Options.NodeName ?? new NodeAddress(AdvertiseHost, memcachedPort).ToString();
 
-    /// <summary>The membership protocol's settings: the configured timings with this node's identity and key.</summary>
+    /// <summary>
+    /// The membership protocol's settings: the configured timings with this node's identity, key and replica count.
+    /// The replica count is part of the settings fingerprint every member must share (ClusterOptions.Compatibility),
+    /// so a node started with another --replicas is refused at join.
+    /// </summary>
     public ClusterOptions SwimOptions(string nodeName)
     {
         ClusterOptions t = Options.Swim;
@@ -71,6 +75,7 @@ public sealed class ClusterSetup
             NodeName = nodeName,
             ClusterName = Options.ClusterName,
             SecretKey = SecretKey,
+            Replicas = Options.Replicas,
             ProbeInterval = t.ProbeInterval,
             ProbeTimeout = t.ProbeTimeout,
             IndirectChecks = t.IndirectChecks,

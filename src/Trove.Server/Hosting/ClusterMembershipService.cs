@@ -18,7 +18,7 @@ namespace Trove.Server.Hosting;
 /// memcached port is bound (the default node name carries it) and, as the host stops services in reverse order,
 /// leaves the cluster before the listener closes.
 /// </summary>
-internal sealed class ClusterMembershipService : IHostedService, IDisposable
+internal sealed partial class ClusterMembershipService : IHostedService, IDisposable
 {
     private readonly ServerContext context;
     private readonly MemcacheListenerService listener;
@@ -94,14 +94,22 @@ internal sealed class ClusterMembershipService : IHostedService, IDisposable
         if (seeds.Length > 0)
         {
             NodeClusterLog.Joining(_logger, options.ClusterName, string.Join(", ", seeds));
-            // JoinAsync retries every probe interval until a seed answers and never faults; each seed's failure is
-            // logged once by the protocol, not per retry.
-            _ = swim.JoinAsync(seeds).ContinueWith(_ =>
+            // JoinAsync retries every probe interval until a seed answers; each seed's failure is logged once by the
+            // protocol, not per retry. It faults only when every seed refused this node's settings (replicas,
+            // partitions): then the node says so once and keeps serving on its own, a cluster of one, rather than
+            // exiting, so a misconfigured node stays reachable for `stats cluster` while it is fixed.
+            _ = swim.JoinAsync(seeds).ContinueWith(join =>
             {
+                if (join.IsFaulted)
+                {
+                    // Only ClusterJoinRefusedException faults it; its message names every seed and what differs.
+                    JoinRefused(_logger, options.ClusterName, options.Compatibility, join.Exception.GetBaseException().Message);
+                    return;
+                }
                 IReadOnlyList<Member> members = swim.Members;
                 NodeClusterLog.Joined(_logger, options.ClusterName, members.Count(ClusterSnapshot.IsLive),
                     string.Join(", ", members.Where(ClusterSnapshot.IsLive).Select(m => m.Name)));
-            }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            }, CancellationToken.None, TaskContinuationOptions.NotOnCanceled, TaskScheduler.Default);
         }
         return Task.CompletedTask;
     }
@@ -167,4 +175,8 @@ internal sealed class ClusterMembershipService : IHostedService, IDisposable
                 mine.Owned - mine.Primary, PartitionTable.PartitionCount);
         }
     }
+
+    // Here rather than in NodeClusterLog so this change stays within this file; event ids continue that class's.
+    [LoggerMessage(25, LogLevel.Error, "Not joined to cluster {Cluster}: this node's settings ({Settings}) are refused. {Detail}. Serving alone until restarted with the cluster's settings")]
+    private static partial void JoinRefused(ILogger logger, string cluster, string settings, string detail);
 }

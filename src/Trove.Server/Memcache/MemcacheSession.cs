@@ -210,8 +210,7 @@ public sealed class MemcacheSession : IProtocolSession
         }
         if (_assembler is not null && request.Error == TextError.None && ForwardsKeyCommand(in request))
         {
-            _held.FlushTo(output); // replies stay in request order
-            if (TextForwarding.TryForward(_routing!, _assembler, line, in request))
+            if (TextForwarding.TryForward(_routing!, _assembler, _held, line, in request))
             {
                 CommandDone(output);
                 return CommandOutcome.Continue;
@@ -343,22 +342,12 @@ public sealed class MemcacheSession : IProtocolSession
 
     private bool TryForwardStorage(ReadOnlySpan<byte> line, in TextRequest request, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
     {
-        if (_assembler is null || _routing!.IsLocal(request.Key.Of(line), out _))
-        {
-            return false;
-        }
-        _held.FlushTo(output);
-        return TextForwarding.TryForwardStorage(_routing, _assembler, line, in request, in block);
+        return _assembler is not null && TextForwarding.TryForwardStorage(_routing!, _assembler, _held, line, in request, in block);
     }
 
     private bool TryForwardMeta(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
     {
-        if (_assembler is null)
-        {
-            return false;
-        }
-        _held.FlushTo(output);
-        return TextForwarding.TryForwardMeta(_routing!, _assembler, line, in block);
+        return _assembler is not null && TextForwarding.TryForwardMeta(_routing!, _assembler, _held, line, in block);
     }
 
     /// <summary>

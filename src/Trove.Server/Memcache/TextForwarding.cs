@@ -20,30 +20,33 @@ internal static class TextForwarding
     private static ReadOnlySpan<byte> Unavailable => "SERVER_ERROR unavailable\r\n"u8;
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
-    /// <summary>A retrieval, delete, incr/decr or touch line: forwards it and returns true unless it runs here.</summary>
-    public static bool TryForward(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request)
+    /// <summary>A retrieval, delete, incr/decr or touch line: forwards it and returns true unless it runs here. Replies held
+    /// before a forwarded request are released first, so the output keeps request order.</summary>
+    public static bool TryForward(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in TextRequest request)
     {
         if (request.IsRetrieval)
-            return TryForwardRetrieval(routing, output, line, in request);
+            return TryForwardRetrieval(routing, output, held, line, in request);
         if (request.Command is not (MemcacheCommand.Delete or MemcacheCommand.Incr or MemcacheCommand.Decr or MemcacheCommand.Touch))
             return false;
         if (routing.IsLocal(request.Key.Of(line), out int partition))
             return false;
+        held.FlushTo(output);
         Send(routing, output, partition, line, default, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
         return true;
     }
 
     /// <summary>A storage command whose data block (with its "\r\n") is complete: forwards it unless it runs here.</summary>
-    public static bool TryForwardStorage(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request, in System.Buffers.ReadOnlySequence<byte> block)
+    public static bool TryForwardStorage(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in TextRequest request, in System.Buffers.ReadOnlySequence<byte> block)
     {
         if (routing.IsLocal(request.Key.Of(line), out int partition))
             return false;
+        held.FlushTo(output);
         Send(routing, output, partition, line, block, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
         return true;
     }
 
     /// <summary>A meta command (with its data block, if any): forwards it unless it has no key or its key is served here.</summary>
-    public static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block)
+    public static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block)
     {
         Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
         MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
@@ -54,11 +57,12 @@ internal static class TextForwarding
         bool quiet = (request.Flags & MetaFlags.Quiet) != 0;
         // A miss is what an unreachable owner's keys look like to a meta get; other commands report the failure.
         byte[] failure = request.Command == MetaCommandKind.Get ? (quiet ? [] : "EN\r\n"u8.ToArray()) : Unavailable.ToArray();
+        held.FlushTo(output);
         Send(routing, output, partition, line, block, failure, stripEnd: false);
         return true;
     }
 
-    private static bool TryForwardRetrieval(ClusterRouting routing, ReplyAssembler output, ReadOnlySpan<byte> line, in TextRequest request)
+    private static bool TryForwardRetrieval(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in TextRequest request)
     {
         if (RetrievalCommands.IndexOfOverlongKey(line, request.KeysStart) >= 0)
             return false; // the whole command fails: the session's own reply
@@ -73,6 +77,7 @@ internal static class TextForwarding
         }
         if (!anyRemote)
             return false;
+        held.FlushTo(output); // as memcached, a get sends what was held at once
         ReadOnlySpan<byte> prefix = line[..request.KeysStart]; // "get ", "gats 100 ", ...
         foreach (TextToken token in new TextKeyEnumerator(line, request.KeysStart))
         {

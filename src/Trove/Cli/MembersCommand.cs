@@ -28,7 +28,7 @@ internal static class MembersCommand
             {
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 cts.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, parseResult.GetValue(timeout))));
-                string reply = await QueryAsync(addresses[0].Host, addresses[0].Port, cts.Token);
+                string reply = await QueryAsync(addresses[0].Host, addresses[0].Port, "stats nodes", cts.Token);
                 if (!TryParse(reply, out var members))
                 {
                     await error.WriteLineAsync($"trove members: unexpected reply from {target}: {reply.Split('\n')[0].Trim()}");
@@ -79,12 +79,13 @@ internal static class MembersCommand
         return text.ToString();
     }
 
-    private static async Task<string> QueryAsync(string host, int port, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="command"/> (a stats command) to a node's memcached port; returns the reply up to END or ERROR.</summary>
+    internal static async Task<string> QueryAsync(string host, int port, string command, CancellationToken cancellationToken)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(host, port, cancellationToken);
         NetworkStream stream = client.GetStream();
-        await stream.WriteAsync("stats nodes\r\n"u8.ToArray(), cancellationToken);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), cancellationToken);
         // Bytes, decoded at the end: a chunk boundary may split a multi-byte character of a node name.
         var reply = new MemoryStream();
         var buffer = new byte[4096];

@@ -37,6 +37,7 @@ internal static class TroveCommandLine
 
         root.Subcommands.Add(BenchCli.CreateCommand());
         root.Subcommands.Add(MembersCommand.Create());
+        root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ClusterUpCommand.Create());
         return root;
     }

@@ -25,7 +25,7 @@ internal sealed class PeerClients : IDisposable
     private sealed class Peer(NodeAddress address)
     {
         public NodeAddress Address = address;
-        public readonly Task<PeerConnection>?[] Connections = new Task<PeerConnection>?[ConnectionsPerPeer];
+        public readonly PeerConnection?[] Connections = new PeerConnection?[ConnectionsPerPeer];
         public long FailedAt;
     }
 
@@ -42,31 +42,20 @@ internal sealed class PeerClients : IDisposable
     public TimeSpan ConnectTimeout { get; }
     public static TimeSpan RetryDelay { get; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Sends <paramref name="payload"/> to <paramref name="member"/> at <paramref name="address"/> on the connection for <paramref name="partition"/>.</summary>
-    public async Task<byte[]> SendAsync(string member, NodeAddress address, int partition, byte[] payload)
-    {
-        PeerConnection connection = await ConnectionFor(member, address, partition).ConfigureAwait(false);
-        return await connection.SendAsync(payload).ConfigureAwait(false);
-    }
-
-    /// <summary>As <see cref="SendAsync"/> when the connection is already up (no await on the common path).</summary>
+    /// <summary>
+    /// Sends <paramref name="payload"/> to <paramref name="member"/> at <paramref name="address"/> on the connection for
+    /// <paramref name="partition"/>; the task ends with the reply or faults with <see cref="PeerUnavailableException"/>.
+    /// Requests on one connection are sent and answered in call order, connecting or not.
+    /// </summary>
     public Task<byte[]> Send(string member, NodeAddress address, int partition, ReadOnlySpan<byte> payload)
     {
-        Task<PeerConnection> connecting = ConnectionFor(member, address, partition);
-        if (connecting.IsCompletedSuccessfully)
-            return connecting.Result.SendAsync(payload);
-        byte[] copy = payload.ToArray();
-        return SendLaterAsync(connecting, copy);
+        PeerConnection? connection = ConnectionFor(member, address, partition, out Exception? refused);
+        return connection is null ? Task.FromException<byte[]>(refused!) : connection.SendAsync(payload);
     }
 
-    private static async Task<byte[]> SendLaterAsync(Task<PeerConnection> connecting, byte[] payload)
+    private PeerConnection? ConnectionFor(string member, NodeAddress address, int partition, out Exception? refused)
     {
-        PeerConnection connection = await connecting.ConfigureAwait(false);
-        return await connection.SendAsync(payload).ConfigureAwait(false);
-    }
-
-    private Task<PeerConnection> ConnectionFor(string member, NodeAddress address, int partition)
-    {
+        refused = null;
         int slot = partition % ConnectionsPerPeer;
         lock (_gate)
         {
@@ -78,41 +67,53 @@ internal sealed class PeerClients : IDisposable
                 peer = new Peer(address);
                 _peers[member] = peer;
             }
-            Task<PeerConnection>? current = peer.Connections[slot];
-            if (current is not null && !(current.IsFaulted || (current.IsCompletedSuccessfully && current.Result.IsFailed)))
+            PeerConnection? current = peer.Connections[slot];
+            if (current is not null && !current.IsFailed)
                 return current;
+            if (current is not null)
+            {
+                // A connection that never connected marks the member unreachable for a moment; one that broke later
+                // (the peer restarted, a timeout) is replaced at once.
+                if (current.Connected.IsFaulted)
+                    peer.FailedAt = Stopwatch.GetTimestamp();
+                peer.Connections[slot] = null;
+            }
             if (peer.FailedAt != 0 && Stopwatch.GetElapsedTime(peer.FailedAt) < RetryDelay)
-                return Task.FromException<PeerConnection>(new PeerUnavailableException($"{member} was unreachable moments ago"));
-            Task<PeerConnection> connecting = ConnectAsync(member, peer);
-            peer.Connections[slot] = connecting;
-            return connecting;
+            {
+                refused = new PeerUnavailableException($"{member} was unreachable moments ago");
+                return null;
+            }
+            if (!TryResolve(address, out EndPoint? endpoint))
+            {
+                peer.FailedAt = Stopwatch.GetTimestamp();
+                refused = new PeerUnavailableException($"cannot resolve {address.Host}");
+                return null;
+            }
+            peer.FailedAt = 0;
+            PeerConnection opened = PeerConnection.Open(member, endpoint!, _sealer, ConnectTimeout);
+            peer.Connections[slot] = opened;
+            return opened;
         }
     }
 
-    private async Task<PeerConnection> ConnectAsync(string member, Peer peer)
+    /// <summary>Literal addresses, as peers advertise by default; a host name is looked up (rare: --advertise with a name).</summary>
+    private static bool TryResolve(NodeAddress address, out EndPoint? endpoint)
     {
+        endpoint = null;
+        if (IPAddress.TryParse(address.Host, out IPAddress? ip))
+        {
+            endpoint = new IPEndPoint(ip, address.Port);
+            return true;
+        }
         try
         {
-            EndPoint endpoint = await Resolve(peer.Address).ConfigureAwait(false);
-            PeerConnection connection = await PeerConnection.ConnectAsync(member, endpoint, _sealer, ConnectTimeout).ConfigureAwait(false);
-            lock (_gate)
-                peer.FailedAt = 0;
-            return connection;
+            endpoint = new IPEndPoint(Dns.GetHostAddresses(address.Host)[0], address.Port);
+            return true;
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException or IndexOutOfRangeException)
         {
-            lock (_gate)
-                peer.FailedAt = Stopwatch.GetTimestamp();
-            throw ex as PeerUnavailableException ?? new PeerUnavailableException($"cannot reach {member}: {ex.Message}", ex);
+            return false;
         }
-    }
-
-    private static async Task<EndPoint> Resolve(NodeAddress address)
-    {
-        if (IPAddress.TryParse(address.Host, out IPAddress? ip))
-            return new IPEndPoint(ip, address.Port);
-        IPAddress[] found = await Dns.GetHostAddressesAsync(address.Host).ConfigureAwait(false);
-        return new IPEndPoint(found[0], address.Port);
     }
 
     /// <summary>Closes the connections to members no longer in <paramref name="members"/>.</summary>
@@ -135,10 +136,10 @@ internal sealed class PeerClients : IDisposable
         {
             foreach (Peer peer in _peers.Values)
             {
-                foreach (Task<PeerConnection>? task in peer.Connections)
+                foreach (PeerConnection? connection in peer.Connections)
                 {
-                    if (task is { IsCompletedSuccessfully: true })
-                        open.Add(task.Result);
+                    if (connection is not null)
+                        open.Add(connection);
                 }
             }
         }
@@ -148,11 +149,8 @@ internal sealed class PeerClients : IDisposable
 
     private static void Close(Peer peer)
     {
-        foreach (Task<PeerConnection>? task in peer.Connections)
-        {
-            if (task is { IsCompletedSuccessfully: true })
-                task.Result.Dispose();
-        }
+        foreach (PeerConnection? connection in peer.Connections)
+            connection?.Dispose();
     }
 
     public void Dispose()

@@ -30,11 +30,15 @@ internal sealed class PeerConnection : IDisposable
 
     private readonly record struct Outstanding(TaskCompletionSource<byte[]> Reply, long SentAt);
 
-    private PeerConnection(Socket socket, PacketSealer sealer, string peer)
+    private readonly Task _connected;
+
+    private PeerConnection(Socket socket, PacketSealer sealer, string peer, System.Net.EndPoint endpoint, TimeSpan connectTimeout)
     {
         _socket = socket;
         _sealer = sealer;
         Peer = peer;
+        _connected = ConnectAsync(endpoint, connectTimeout);
+        _connected.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>The member this connection reaches.</summary>
@@ -42,24 +46,34 @@ internal sealed class PeerConnection : IDisposable
 
     public bool IsFailed => Volatile.Read(ref _failure) is not null;
 
-    /// <summary>Connects to <paramref name="endpoint"/> (the member's gossip address) and starts reading replies.</summary>
-    public static async Task<PeerConnection> ConnectAsync(string peer, System.Net.EndPoint endpoint, PacketSealer sealer, TimeSpan timeout)
+    /// <summary>
+    /// A connection to <paramref name="endpoint"/> (the member's gossip address), usable at once: requests sent before
+    /// the connect completes are queued and go out, in order, as soon as it does (or fail with it).
+    /// </summary>
+    public static PeerConnection Open(string peer, System.Net.EndPoint endpoint, PacketSealer sealer, TimeSpan timeout)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        return new PeerConnection(socket, sealer, peer, endpoint, timeout);
+    }
+
+    /// <summary>Completes when connected; faults (and fails the connection) when the peer cannot be reached.</summary>
+    public Task Connected => _connected;
+
+    private async Task ConnectAsync(System.Net.EndPoint endpoint, TimeSpan timeout)
+    {
         try
         {
             using var cts = new CancellationTokenSource(timeout);
-            await socket.ConnectAsync(endpoint, cts.Token);
-            await socket.SendAsync(SocketTransport.DataStreamMagic.ToArray(), SocketFlags.None, cts.Token);
+            await _socket.ConnectAsync(endpoint, cts.Token).ConfigureAwait(false);
+            await _socket.SendAsync(SocketTransport.DataStreamMagic.ToArray(), SocketFlags.None, cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            socket.Dispose();
-            throw new PeerUnavailableException($"cannot connect to {peer} at {endpoint}: {ex.Message}", ex);
+            var failure = new PeerUnavailableException($"cannot connect to {Peer} at {endpoint}: {ex.Message}", ex);
+            Fail(failure);
+            throw failure;
         }
-        var connection = new PeerConnection(socket, sealer, peer);
-        _ = Task.Run(connection.ReadRepliesAsync);
-        return connection;
+        _ = Task.Run(ReadRepliesAsync);
     }
 
     /// <summary>Sends one request payload (kind byte first); the task ends with the reply payload or faults with <see cref="PeerUnavailableException"/>.</summary>
@@ -99,6 +113,7 @@ internal sealed class PeerConnection : IDisposable
     {
         try
         {
+            await _connected.ConfigureAwait(false);
             while (true)
             {
                 lock (_gate)

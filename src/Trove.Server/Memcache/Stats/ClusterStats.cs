@@ -8,7 +8,8 @@ using Trove.Server.Cluster;
 namespace Trove.Server.Memcache.Stats;
 
 /// <summary>
-/// stats nodes (one group of lines per member, prefixed with its name, as Flare's stats nodes) and stats cluster.
+/// stats nodes (one group of lines per member, prefixed with its name, as Flare's stats nodes), stats cluster and
+/// stats partitions.
 /// Both read one <see cref="ClusterSnapshot"/>, so a reply never mixes two membership views. Not on a hot path:
 /// allocating the names is fine here.
 /// </summary>
@@ -58,6 +59,16 @@ internal static class ClusterStats
             stats.Number("migration_partitions_copied"u8, (ulong)routing.Migrator.PartitionsCopied);
             stats.Number("migration_items_copied"u8, (ulong)routing.Migrator.ItemsCopied);
         }
+        output.Write(TextReplies.End);
+    }
+
+    /// <summary>stats partitions: "STAT &lt;partition&gt; &lt;primary&gt;,&lt;replica&gt;..." for each of the 1024 partitions, in this node's table.</summary>
+    public static void WritePartitions(ServerContext context, IBufferWriter<byte> output)
+    {
+        PartitionTable table = context.Cluster.Current.Table;
+        var stats = new StatWriter(output);
+        for (int partition = 0; partition < PartitionTable.PartitionCount; partition++)
+            stats.Text(Encoding.ASCII.GetBytes(partition.ToString(System.Globalization.CultureInfo.InvariantCulture)), string.Join(',', table.OwnersOf(partition)));
         output.Write(TextReplies.End);
     }
 

@@ -54,6 +54,10 @@ internal static class StatsCommand
         {
             ClusterStats.WriteCluster(context, output);
         }
+        else if (subcommand.SequenceEqual("partitions"u8))
+        {
+            ClusterStats.WritePartitions(context, output);
+        }
         else if (subcommand.SequenceEqual("extstore"u8))
         {
             output.Write(TextReplies.End); // memcached built with extstore but running without it lists nothing
