@@ -8,28 +8,14 @@ namespace Trove.Server.Tests.Executable;
 /// </summary>
 public sealed class ClusterExecutableTests : IDisposable
 {
-    private readonly string _config = Path.Combine(Path.GetTempPath(), $"trove-cluster-{Guid.NewGuid():N}.json");
-    private readonly List<TroveProcess> _processes = [];
+    private readonly TroveCluster _cluster = new();
 
-    public ClusterExecutableTests() => File.WriteAllText(_config, """
-        { "Cluster": { "Swim": { "ProbeInterval": "00:00:00.200", "ProbeTimeout": "00:00:00.100",
-                                 "GossipInterval": "00:00:00.050", "PushPullInterval": "00:00:02" } } }
-        """);
-
-    public void Dispose()
-    {
-        foreach (TroveProcess process in _processes)
-            process.Dispose();
-        File.Delete(_config);
-    }
+    public void Dispose() => _cluster.Dispose();
 
     private (TroveProcess Process, int Port) Start(string name, int gossipPort, string? join)
     {
-        int port = TroveProcess.FreePort();
-        string joinArgument = join is null ? "" : $" --join {join}";
-        var process = TroveProcess.Start($"--config {_config} --port {port} --gossip-port {gossipPort} --node-name {name}{joinArgument}");
-        _processes.Add(process);
-        return (process, port);
+        ClusterNode node = _cluster.Start(name, join, gossipPort);
+        return (node.Process, node.Port);
     }
 
     [Fact]
@@ -37,7 +23,7 @@ public sealed class ClusterExecutableTests : IDisposable
     {
         int[] gossip = [TroveProcess.FreePort(), TroveProcess.FreePort(), TroveProcess.FreePort()];
         // Every node lists every seed, itself included (as a service file would): the first to start answers later ones.
-        string seeds = string.Join(',', gossip.Select(g => $"127.0.0.1:{g}"));
+        string seeds = TroveCluster.Seeds(gossip);
         var nodes = new[] { Start("n1", gossip[0], seeds), Start("n2", gossip[1], seeds), Start("n3", gossip[2], seeds) };
         foreach ((TroveProcess process, int port) in nodes)
             (await process.ConnectAsync(port)).Dispose();
