@@ -106,6 +106,12 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
                 return stripEnd && reply.AsSpan().EndsWith("END\r\n"u8) ? reply.AsMemory(0, reply.Length - 5) : reply;
             }
         }
+        if (!ReferenceEquals(routes, Routes))
+        {
+            // The owners changed while this request was trying them (a member left or died and the table moved on):
+            // try the new ones once.
+            return await ForwardAsync(Routes, partition, payload, failureReply, stripEnd).ConfigureAwait(false);
+        }
         Interlocked.Increment(ref _forwardFailures);
         return failureReply;
     }

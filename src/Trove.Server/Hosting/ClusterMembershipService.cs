@@ -30,6 +30,7 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
     private string _name = "";
     private readonly Lock _publishGate = new();
     private volatile bool _leaving;
+    private volatile bool _abandoned;
 
     /// <summary>
     /// With a gossip port, installs the node's <see cref="ClusterRouting"/> (and makes it the engine's change observer)
@@ -122,7 +123,7 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
         // The last view stays published: rebuilding the table without this node while it still serves would say
         // it owns nothing, which is news for the others, not for itself.
         _leaving = true;
-        if (_routing is not null)
+        if (_routing is not null && !_abandoned)
         {
             // Hand this node's partitions to the owners they get without it before saying goodbye: with one replica
             // nothing else holds them, and with more the survivors need not copy them again. Bounded by the host's
@@ -144,6 +145,9 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
         try
         {
             await Task.Delay(linger, cancellationToken);
+            // Members route to this node until they see it leave: answer them until they stop (at most 2 s).
+            if (_routing is not null && !_abandoned)
+                await _routing.Listener.WaitIdleAsync(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(2), cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -160,6 +164,7 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
     /// <summary>Stops gossiping at once without a leave notice, as a killed process would (tests of failure detection).</summary>
     internal void Abandon()
     {
+        _abandoned = true;
         _swim?.Dispose();
         _routing?.Abort();
     }

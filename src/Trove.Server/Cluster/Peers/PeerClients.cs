@@ -59,7 +59,11 @@ internal sealed class PeerClients : IDisposable
         int slot = partition % ConnectionsPerPeer;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                refused = new PeerUnavailableException("this node's connections are closed");
+                return null;
+            }
             if (!_peers.TryGetValue(member, out Peer? peer) || peer.Address != address)
             {
                 if (peer is not null)

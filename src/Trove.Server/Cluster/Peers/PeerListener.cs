@@ -19,6 +19,21 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Socket, bool> _open = new();
     private volatile bool _aborted;
     private int _executing;
+    private long _lastRequest = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>
+    /// Waits until no request has arrived for <paramref name="idle"/>, at most <paramref name="limit"/>: a leaving
+    /// node keeps answering until the others have stopped routing to it (they switch when they see it leave).
+    /// </summary>
+    public async Task WaitIdleAsync(TimeSpan idle, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRequest)) < idle
+            && System.Diagnostics.Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(idle / 4, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Closes every stream, refuses new ones and waits (briefly) for requests already executing, so the engine can be
@@ -63,6 +78,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                 ReadResult read = await input.ReadAsync();
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 bool refused = false;
+                Interlocked.Exchange(ref _lastRequest, System.Diagnostics.Stopwatch.GetTimestamp());
                 Interlocked.Increment(ref _executing);
                 try
                 {
