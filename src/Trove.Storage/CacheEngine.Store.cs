@@ -311,6 +311,8 @@ public sealed unsafe partial class CacheEngine
             if (item != null)
             {
                 Unlink(part, slot, item);
+                // The old value is gone because of the refused set: replicas must forget it too.
+                ChangeObserver?.OnItemDeleted(part.Index, key);
             }
         }
         finally

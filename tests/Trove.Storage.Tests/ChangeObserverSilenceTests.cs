@@ -51,16 +51,18 @@ public sealed class ChangeObserverSilenceTests : IDisposable
     }
 
     [Fact]
-    public void ARefusedSetRemovesTheOldValueWithoutReporting()
+    public void ARefusedSetReportsTheRemovalOfTheOldValueOnly()
     {
-        // memcached unlinks the old value of a refused set; the set failed, so nothing is reported (see STORAGE.md).
+        // memcached unlinks the old value of a refused set. The set failed, so no new item is reported, but the old
+        // value is gone, and replicas must drop it too: reported as a delete.
         _engine.Set("k", "a");
         _observer.Clear();
 
         Assert.Equal(StoreStatus.TooLarge, _engine.Set("k", EngineTestHelpers.Value(2 * Page)).Status);
         _engine.Delete("k", new DeleteRequest { Uncounted = true });
 
-        Assert.Empty(_observer.Changes);
+        Change removed = Assert.Single(_observer.Changes);
+        Assert.Equal((ChangeKind.Deleted, "k"), (removed.Kind, removed.Key));
         Assert.Null(_engine.GetText("k"));
     }
 
