@@ -83,13 +83,6 @@ SCENARIOS=(
 
 wanted() { [ -z "${ONLY:-}" ] || [[ $1 =~ $ONLY ]]; }
 
-record() {
-  local round=$1 scenario=$2 server=$3 json=$4
-  jq -c --argjson round "$round" --arg scenario "$scenario" --arg server "$server" \
-    '. + {round: $round, scenario: $scenario, server: $server, address: .server}' <<< "$json" >> "$RUNS"
-}
-
-failed() { record "$1" "$2" "$3" '{"failed": true}'; }
 
 # Sets PORT to a free TCP port (skipping ports someone listens on) and advances NEXT_PORT. Not a $(...)
 # function: a subshell would not advance NEXT_PORT.

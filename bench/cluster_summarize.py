@@ -6,24 +6,17 @@ Each line is one run: round, scenario, server (twemproxy|trove|trove-r2 for thro
 trove-local|trove-forwarded|twemproxy|memcached for scenario "forward"), then the load generator's
 JSON fields or {"failed": true}.
 """
-import json
 import statistics
 import sys
 from collections import defaultdict
+
+from summarize import load  # runs.jsonl grouped per scenario, the same for both scripts
 
 BASELINE = "twemproxy"
 SYSTEM_ORDER = ["twemproxy", "trove", "trove-r2"]
 FORWARD_ORDER = ["trove-local", "trove-forwarded", "twemproxy", "memcached"]
 
 
-def load(path):
-    runs = defaultdict(dict)  # scenario -> {(round, server): record}
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                runs[r["scenario"]][(r["round"], r["server"])] = r
-    return runs
 
 
 def fmt(value, digits=0):

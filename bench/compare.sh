@@ -43,15 +43,6 @@ SCENARIOS=(
   "get9set1-v1024-p16 1024 16"
 )
 
-# Appends one record to runs.jsonl: the given JSON object's fields, labelled with round, scenario and
-# server (memcached|trove; the load generator's own "server", the address, becomes "address").
-record() {
-  local round=$1 scenario=$2 server=$3 json=$4
-  jq -c --argjson round "$round" --arg scenario "$scenario" --arg server "$server" \
-    '. + {round: $round, scenario: $scenario, server: $server, address: .server}' <<< "$json" >> "$RUNS"
-}
-
-failed() { record "$1" "$2" "$3" '{"failed": true}'; }
 
 throughput_run() {
   local round=$1 server=$2 name=$3 value_size=$4 pipeline=$5 json

@@ -128,3 +128,13 @@ server_stat() {
   done
   exec 3<&-
 }
+
+# Appends one record to $RUNS (runs.jsonl): the given JSON object's fields, labelled with round, scenario and
+# server (the system measured; the load generator's own "server", the address, becomes "address").
+record() {
+  local round=$1 scenario=$2 server=$3 json=$4
+  jq -c --argjson round "$round" --arg scenario "$scenario" --arg server "$server" \
+    '. + {round: $round, scenario: $scenario, server: $server, address: .server}' <<< "$json" >> "$RUNS"
+}
+
+failed() { record "$1" "$2" "$3" '{"failed": true}'; }

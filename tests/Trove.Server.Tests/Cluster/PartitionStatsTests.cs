@@ -10,21 +10,12 @@ namespace Trove.Server.Tests.Cluster;
 /// <summary>stats partitions (the owners of each partition) and `trove keys`, which reads it to print keys a member owns.</summary>
 public sealed class PartitionStatsTests
 {
-    private static ClusterNodeOptions Fast(string name, string? join = null, int replicas = 2) => new()
+    private static ClusterNodeOptions Fast(string name, string? join = null, int replicas = 2)
     {
-        GossipPort = 0,
-        NodeName = name,
-        Join = join,
-        Replicas = replicas,
-        Swim = new ClusterOptions
-        {
-            ProbeInterval = TimeSpan.FromMilliseconds(100),
-            ProbeTimeout = TimeSpan.FromMilliseconds(50),
-            GossipInterval = TimeSpan.FromMilliseconds(50),
-            PushPullInterval = TimeSpan.FromSeconds(1),
-            StreamTimeout = TimeSpan.FromSeconds(2),
-        },
-    };
+        ClusterNodeOptions options = LocalCluster.Fast(name, join);
+        options.Replicas = replicas;
+        return options;
+    }
 
     private static Task<TroveNode> StartAsync(ClusterNodeOptions cluster) =>
         TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), cluster, configureLogging: null);

@@ -13,20 +13,7 @@ public sealed class SettingsRefusalTests
 {
     private static readonly TimeSpan _guard = TimeSpan.FromSeconds(60);
 
-    private static ClusterNodeOptions Fast(string name, string? join = null) => new()
-    {
-        GossipPort = 0,
-        NodeName = name,
-        Join = join,
-        Swim = new ClusterOptions
-        {
-            ProbeInterval = TimeSpan.FromMilliseconds(100),
-            ProbeTimeout = TimeSpan.FromMilliseconds(50),
-            GossipInterval = TimeSpan.FromMilliseconds(50),
-            PushPullInterval = TimeSpan.FromSeconds(1),
-            StreamTimeout = TimeSpan.FromSeconds(2),
-        },
-    };
+    private static ClusterNodeOptions Fast(string name, string? join = null) => LocalCluster.Fast(name, join);
 
     private static Task<TroveNode> StartAsync(ClusterNodeOptions cluster, Capture log) =>
         TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), cluster, b => b.AddProvider(log));
