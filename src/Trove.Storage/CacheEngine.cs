@@ -187,6 +187,13 @@ public sealed unsafe partial class CacheEngine : IDisposable
         return (uint)(exptime + now);
     }
 
+    /// <summary>
+    /// Makes every CAS this engine assigns from now on larger than <paramref name="cas"/>: a replica calls it with the
+    /// CAS of each item it receives, so after a failover it never hands out a unique some client may still hold for
+    /// an older version of a key.
+    /// </summary>
+    public void AdvanceCas(ulong cas) => _cas.AdvanceTo(cas);
+
     private int PartitionIndex(ulong hash) => KeyPartitioner.PartitionOfHash(hash, _partitionBits);
 
     private Partition PartitionFor(ulong hash) => _partitions[PartitionIndex(hash)];
@@ -199,6 +206,22 @@ public sealed unsafe partial class CacheEngine : IDisposable
         public ulong Next() => (ulong)Interlocked.Increment(ref _value.Value);
 
         public ulong Current => (ulong)Volatile.Read(ref _value.Value);
+
+        /// <summary>Raises the counter to at least <paramref name="cas"/> (never lowers it).</summary>
+        public void AdvanceTo(ulong cas)
+        {
+            long target = (long)Math.Min(cas, long.MaxValue);
+            long seen = Volatile.Read(ref _value.Value);
+            while (seen < target)
+            {
+                long previous = Interlocked.CompareExchange(ref _value.Value, target, seen);
+                if (previous == seen)
+                {
+                    return;
+                }
+                seen = previous;
+            }
+        }
     }
 
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 128)]

@@ -10,6 +10,16 @@ public sealed class CasTests : IDisposable
     public void Dispose() => _engine.Dispose();
 
     [Fact]
+    public void AdvanceCasRaisesTheNextUniqueAndNeverLowersIt()
+    {
+        _engine.Set("a", "1"); // CAS 1
+        _engine.AdvanceCas(1000);
+        Assert.Equal(1001UL, _engine.Set("b", "2").Cas);
+        _engine.AdvanceCas(5); // below the counter: no effect
+        Assert.Equal(1002UL, _engine.Set("c", "3").Cas);
+    }
+
+    [Fact]
     public void CasWithTheCurrentValueStores()
     {
         ulong cas = _engine.Set("k", "a").Cas;

@@ -99,6 +99,7 @@ internal static class ReplicationRecord
                 BinaryKey = (bits & BinaryKeyBit) != 0,
             };
             engine.Store(key, value, in request);
+            engine.AdvanceCas(cas); // after a failover this node assigns CAS values above every one it was sent
             applied++;
         }
         return true;
