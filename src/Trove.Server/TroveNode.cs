@@ -72,7 +72,7 @@ public sealed class TroveNode : IAsyncDisposable
             throw new ArgumentException("UDP is not supported: use -U 0 (the default).", nameof(server));
         }
         cluster ??= new ClusterNodeOptions();
-        if (!ClusterSetup.TryCreate(cluster, server.ListenAddress, out ClusterSetup? setup, out string clusterError))
+        if (!ClusterSetup.TryCreate(cluster, server.ListenAddress, out ClusterSetup? setup, out string clusterError, clientsAuthenticate: !string.IsNullOrEmpty(server.AuthFile)))
         {
             throw new ArgumentException(clusterError, nameof(cluster));
         }

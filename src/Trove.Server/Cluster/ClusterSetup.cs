@@ -31,10 +31,18 @@ public sealed class ClusterSetup
     public byte[]? SecretKey { get; }
 
     /// <summary>Checks <paramref name="options"/>; on failure <paramref name="error"/> says what is wrong, in words for the command line.</summary>
-    public static bool TryCreate(ClusterNodeOptions options, string listenAddress, out ClusterSetup? setup, out string error)
+    /// <param name="options">The cluster settings.</param>
+    /// <param name="listenAddress">The memcached listen address (the default advertised host comes from it).</param>
+    /// <param name="setup">The resolved setup, when valid.</param>
+    /// <param name="error">What is wrong, in words for the command line.</param>
+    /// <param name="clientsAuthenticate">An auth file is configured: node-to-node requests, which skip client
+    /// authentication, must then be sealed with a cluster key, or anyone reaching the gossip port could bypass it.</param>
+    public static bool TryCreate(ClusterNodeOptions options, string listenAddress, out ClusterSetup? setup, out string error, bool clientsAuthenticate = false)
     {
         setup = null;
         error = Check(options, out IReadOnlyList<NodeAddress> seeds, out byte[]? key) ?? "";
+        if (error.Length == 0 && clientsAuthenticate && options.Enabled && key is null)
+            error = "--auth-file with --gossip-port needs --cluster-key or --cluster-key-file: requests from other nodes skip client authentication and are trusted only when sealed with the key";
         if (error.Length > 0)
             return false;
         setup = new ClusterSetup(options, options.Advertise is { Length: > 0 } host ? host : DefaultAdvertiseHost(listenAddress), seeds, key);

@@ -55,7 +55,7 @@ internal static class NodeSettingsLoader
         }
 
         error = Validate(server, engine) ?? "";
-        if (error.Length == 0 && !ClusterSetup.TryCreate(cluster, server.ListenAddress, out _, out error))
+        if (error.Length == 0 && !ClusterSetup.TryCreate(cluster, server.ListenAddress, out _, out error, clientsAuthenticate: !string.IsNullOrEmpty(server.AuthFile)))
         {
             return false;
         }

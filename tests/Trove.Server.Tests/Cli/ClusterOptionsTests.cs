@@ -114,12 +114,23 @@ public sealed class ClusterOptionsTests
     [InlineData("--gossip-port 7946 --cluster-key !!!", "base64 of 16, 24 or 32 bytes")]
     [InlineData("--gossip-port 7946 --cluster-key-file /nonexistent/key", "cannot read --cluster-key-file")]
     [InlineData("--gossip-port 7946 --cluster-name ", "--cluster-name")]
+    [InlineData("--gossip-port 7946 --peer-timeout 0", "--peer-timeout")]
+    [InlineData("--gossip-port 7946 --auth-file /etc/hostname", "--auth-file with --gossip-port needs --cluster-key")]
     public void InvalidClusterValuesAreRefusedWithAMessage(string commandLine, string expected)
     {
         string[] args = commandLine.Split(' ');
         var (ok, _, error) = Load(args);
         Assert.False(ok);
         Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void AnAuthFileInAClusterIsAcceptedWithAClusterKey()
+    {
+        var (ok, settings, error) = Load(["--gossip-port", "7946", "--auth-file", "/etc/hostname", "--cluster-key", Key16, "--sync-replication", "--peer-timeout", "250"]);
+        Assert.True(ok, error);
+        Assert.True(settings.Cluster.SyncReplication);
+        Assert.Equal(250, settings.Cluster.PeerTimeoutMilliseconds);
     }
 
     [Fact]
