@@ -48,20 +48,26 @@ public sealed class PacketSealer
     public byte[] Seal(ReadOnlySpan<byte> payload)
     {
         var packet = new byte[Overhead + payload.Length];
-        _header.CopyTo(packet, 0);
+        SealInto(payload, packet);
+        return packet;
+    }
+
+    /// <summary>Writes the envelope around <paramref name="payload"/> into <paramref name="packet"/>, exactly <see cref="Overhead"/> + payload bytes long.</summary>
+    public void SealInto(ReadOnlySpan<byte> payload, Span<byte> packet)
+    {
+        _header.CopyTo(packet);
         if (_key is null)
         {
-            payload.CopyTo(packet.AsSpan(_header.Length));
-            return packet;
+            payload.CopyTo(packet[_header.Length..]);
+            return;
         }
-        Span<byte> nonce = packet.AsSpan(_header.Length, NonceSize);
-        Span<byte> tag = packet.AsSpan(_header.Length + NonceSize, TagSize);
-        Span<byte> cipher = packet.AsSpan(_header.Length + NonceSize + TagSize);
+        Span<byte> nonce = packet.Slice(_header.Length, NonceSize);
+        Span<byte> tag = packet.Slice(_header.Length + NonceSize, TagSize);
+        Span<byte> cipher = packet.Slice(_header.Length + NonceSize + TagSize, payload.Length);
         // Random 96-bit nonces: the birthday bound (2^32 packets per key) is far beyond a gossip key's traffic.
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, TagSize);
         aes.Encrypt(nonce, payload, cipher, tag, _header);
-        return packet;
     }
 
     /// <summary>Checks the envelope and returns the payload; never throws for any input.</summary>

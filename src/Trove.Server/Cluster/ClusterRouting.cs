@@ -83,7 +83,7 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
             byte[]? reply = null;
             if (owner == routes.Local)
             {
-                reply = new PeerRequestExecutor(_context).Execute(payload);
+                reply = new PeerRequestExecutor(_context).Execute(payload)?.ToArray();
             }
             else if (routes.Addresses.TryGetValue(owner, out Trove.Cluster.NodeAddress address))
             {

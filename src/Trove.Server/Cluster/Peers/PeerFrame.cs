@@ -38,11 +38,11 @@ internal static class PeerFrame
     /// <summary>Seals <paramref name="payload"/> and appends the framed result to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, PacketSealer sealer, ReadOnlySpan<byte> payload)
     {
-        byte[] sealedPayload = sealer.Seal(payload);
-        Span<byte> header = output.GetSpan(4);
-        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)sealedPayload.Length);
-        output.Advance(4);
-        output.Write(sealedPayload);
+        int length = sealer.Overhead + payload.Length;
+        Span<byte> frame = output.GetSpan(4 + length);
+        BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)length);
+        sealer.SealInto(payload, frame.Slice(4, length));
+        output.Advance(4 + length);
     }
 
     /// <summary>

@@ -87,14 +87,14 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                         OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
                         if (status == OperationStatus.NeedMoreData)
                             break;
-                        byte[]? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
-                        if (reply is null)
+                        ReadOnlyMemory<byte>? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
+                        if (reply is not { } bytes)
                         {
                             Report(remote, status == OperationStatus.Done ? "a malformed request" : $"a frame that does not open ({why})");
                             refused = true;
                             break;
                         }
-                        PeerFrame.Write(output, sealer, reply);
+                        PeerFrame.Write(output, sealer, bytes.Span);
                     }
                 }
                 finally

@@ -17,8 +17,11 @@ internal sealed class PeerRequestExecutor(ServerContext context)
     private MemcacheSession? _text;
     private BinarySession? _binary;
 
-    /// <summary>The reply payload for one request payload (empty for acknowledgements); null when the payload is malformed.</summary>
-    public byte[]? Execute(byte[] payload)
+    /// <summary>
+    /// The reply payload for one request payload (empty for acknowledgements); null when the payload is malformed.
+    /// The reply may be this executor's buffer: valid until the next call.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Execute(byte[] payload)
     {
         if (payload.Length == 0)
             return null;
@@ -30,17 +33,17 @@ internal sealed class PeerRequestExecutor(ServerContext context)
             case PeerRequestKind.ForwardBinary:
                 return RunSession(_binary ??= BinarySession.ForPeer(context), body);
             case PeerRequestKind.Replicate:
-                return ApplyRecords(body) ? [] : null;
+                return ApplyRecords(body) ? ReadOnlyMemory<byte>.Empty : null;
             case PeerRequestKind.MigrationDone when body.Length == 10:
                 ulong target = BinaryPrimitives.ReadUInt64BigEndian(body.Span);
                 int partition = BinaryPrimitives.ReadUInt16BigEndian(body.Span[8..]);
                 context.Routing?.MigrationDone(partition, target);
-                return [];
+                return ReadOnlyMemory<byte>.Empty;
             case PeerRequestKind.Broadcast:
                 // Replicated state is not re-sent: a broadcast runs here only.
                 using (Replication.Suppress())
                     RunSession(MemcacheSession.ForPeer(context), body);
-                return [];
+                return ReadOnlyMemory<byte>.Empty;
             default:
                 return null;
         }
@@ -53,7 +56,7 @@ internal sealed class PeerRequestExecutor(ServerContext context)
     }
 
     /// <summary>Runs complete requests through <paramref name="session"/> until all are consumed (it yields every 20).</summary>
-    private byte[] RunSession(IProtocolSession session, ReadOnlyMemory<byte> requests)
+    private ReadOnlyMemory<byte> RunSession(IProtocolSession session, ReadOnlyMemory<byte> requests)
     {
         _reply.ResetWrittenCount();
         var input = new ReadOnlySequence<byte>(requests);
@@ -65,6 +68,6 @@ internal sealed class PeerRequestExecutor(ServerContext context)
                 break; // quit, a fatal protocol error, or an incomplete request: nothing more can run
             input = rest;
         }
-        return _reply.WrittenSpan.ToArray();
+        return _reply.WrittenMemory;
     }
 }
