@@ -49,6 +49,7 @@ public sealed partial class LogWriter : IDisposable
         _file = file;
         _activeSequence = sequence;
         _lastSyncTicks = Environment.TickCount64;
+        _syncCount = 1; // the new segment's header, fsynced by Open
         _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "trove-log-flusher" };
     }
 
@@ -77,7 +78,7 @@ public sealed partial class LogWriter : IDisposable
     /// <summary>The segment being appended to. Every segment with a lower sequence is sealed (complete and fsynced).</summary>
     public ulong ActiveSequence => Volatile.Read(ref _activeSequence);
 
-    /// <summary>fsyncs of segment data so far (rotation and creation included).</summary>
+    /// <summary>File fsyncs since <see cref="Open"/>, counting the first segment's creation and each rotation's.</summary>
     public long SyncCount => Interlocked.Read(ref _syncCount);
 
     /// <summary>Null while healthy; the error every append now fails with.</summary>
