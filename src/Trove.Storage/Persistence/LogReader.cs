@@ -146,6 +146,7 @@ public static class LogReader
         FrameStatus.Truncated => "record cut short",
         FrameStatus.BadLength => "impossible record length",
         FrameStatus.BadChecksum => "checksum mismatch",
+        FrameStatus.End => "empty segment (no header)",
         _ => status.ToString(),
     };
 

@@ -6,11 +6,11 @@ namespace Trove.Storage.Persistence;
 /// <remarks>
 /// What a crash can leave, given how <see cref="LogWriter"/> and <see cref="Compactor"/> write (docs/STORE.md):
 /// a torn or garbled tail in the last segment (the only one being appended to; a segment is fsynced before the next
-/// is created); a last segment whose header is torn (created, then the crash); compaction temporaries
+/// is created); a last segment whose header is torn or missing (created, then the crash); compaction temporaries
 /// (<c>*.tmp</c>); segments older than a compacted segment (compaction renamed its output in, then the crash came
 /// before it deleted the inputs). Those are repaired and counted. Anything else (a bad record followed by a good
 /// one, damage in a segment that is not the last, a gap in the sequence) is damage a crash cannot cause: it is
-/// reported in <see cref="RecoveryResult.Corruption"/> and nothing is skipped or changed.
+/// reported in <see cref="RecoveryResult.Corruption"/> and no file is changed or deleted but temporaries.
 /// </remarks>
 public static class Recovery
 {
@@ -18,51 +18,32 @@ public static class Recovery
     public static RecoveryResult Run(IFileSystem fileSystem, string directory, RecordHandler handler)
     {
         fileSystem.CreateDirectory(directory);
-        bool directoryChanged = false;
-
-        int tempFiles = 0;
-        foreach (string name in fileSystem.ListFiles(directory))
-        {
-            if (name.EndsWith(SegmentFiles.TempSuffix, StringComparison.Ordinal))
-            {
-                fileSystem.Delete(Path.Combine(directory, name));
-                tempFiles++;
-                directoryChanged = true;
-            }
-        }
-
+        int tempFiles = DeleteTemporaries(fileSystem, directory);
         List<SegmentFile> segments = SegmentFiles.List(fileSystem, directory);
 
         // The newest compacted segment replaces everything before it; older files are leftovers of its compaction.
+        // They are deleted only once the rest has been read without finding damage.
         int superseded = 0;
         for (int i = segments.Count - 1; i > 0; i--)
         {
             SegmentHeader? header = LogReader.ReadHeader(fileSystem, Path.Combine(directory, segments[i].Name));
             if (header is { Compacted: true } h && h.Sequence == segments[i].Sequence)
             {
-                for (int j = 0; j < i; j++)
-                {
-                    fileSystem.Delete(Path.Combine(directory, segments[j].Name));
-                }
-
                 superseded = i;
-                segments.RemoveRange(0, i);
-                directoryChanged = true;
                 break;
             }
         }
 
         long records = 0;
         int segmentsRead = 0;
-        ulong nextSequence = segments.Count == 0 ? 1 : segments[^1].Sequence + 1;
-        for (int i = 0; i < segments.Count; i++)
+        for (int i = superseded; i < segments.Count; i++)
         {
             SegmentFile segment = segments[i];
             string path = Path.Combine(directory, segment.Name);
             bool last = i == segments.Count - 1;
-            if (i > 0 && segment.Sequence != segments[i - 1].Sequence + 1)
+            if (i > superseded && segment.Sequence != segments[i - 1].Sequence + 1)
             {
-                return Corrupt(path, 0, $"segment {segments[i - 1].Sequence + 1} is missing", records, segmentsRead, superseded, tempFiles);
+                return Corrupt(path, 0, $"segment {segments[i - 1].Sequence + 1} is missing", records, segmentsRead, tempFiles);
             }
 
             SegmentScan scan = LogReader.ReadSegment(fileSystem, path, segment.Sequence, handler);
@@ -76,16 +57,16 @@ public static class Recovery
             if (scan.Status == SegmentScanStatus.Corrupt || !last)
             {
                 string what = last ? scan.Problem! : $"{scan.Problem} in a sealed segment (not the last)";
-                return Corrupt(path, scan.ValidLength, what, records, segmentsRead, superseded, tempFiles);
+                return Corrupt(path, scan.ValidLength, what, records, segmentsRead, tempFiles);
             }
 
             // A torn or garbled tail of the last segment: what a crash during an append leaves.
             long length = fileSystem.GetLength(path);
+            ulong nextSequence = segment.Sequence + 1;
             if (scan.Header is null)
             {
                 // Not even the header survived: the segment never held a record. Its sequence is reused.
                 fileSystem.Delete(path);
-                directoryChanged = true;
                 nextSequence = segment.Sequence;
                 segmentsRead--;
             }
@@ -94,18 +75,14 @@ public static class Recovery
                 fileSystem.Truncate(path, scan.ValidLength);
             }
 
-            if (directoryChanged)
-            {
-                fileSystem.SyncDirectory(directory);
-            }
-
+            DeleteSuperseded(fileSystem, directory, segments, superseded);
             return new RecoveryResult
             {
                 NextSequence = nextSequence,
                 SegmentsRead = segmentsRead,
                 RecordsRead = records,
                 TruncatedFile = path,
-                TruncatedBytes = length - scan.ValidLength + (scan.Header is null ? scan.ValidLength : 0),
+                TruncatedBytes = scan.Header is null ? length : length - scan.ValidLength,
                 DroppedRecords = scan.DroppedRecords,
                 TruncationReason = scan.Problem,
                 SupersededSegmentsDeleted = superseded,
@@ -113,14 +90,10 @@ public static class Recovery
             };
         }
 
-        if (directoryChanged)
-        {
-            fileSystem.SyncDirectory(directory);
-        }
-
+        DeleteSuperseded(fileSystem, directory, segments, superseded);
         return new RecoveryResult
         {
-            NextSequence = nextSequence,
+            NextSequence = segments.Count == 0 ? 1 : segments[^1].Sequence + 1,
             SegmentsRead = segmentsRead,
             RecordsRead = records,
             SupersededSegmentsDeleted = superseded,
@@ -128,12 +101,42 @@ public static class Recovery
         };
     }
 
-    private static RecoveryResult Corrupt(string path, long offset, string what, long records, int segmentsRead,
-        int superseded, int tempFiles) => new()
+    private static int DeleteTemporaries(IFileSystem fileSystem, string directory)
+    {
+        int deleted = 0;
+        foreach (string name in fileSystem.ListFiles(directory))
+        {
+            if (name.EndsWith(SegmentFiles.TempSuffix, StringComparison.Ordinal))
+            {
+                fileSystem.Delete(Path.Combine(directory, name));
+                deleted++;
+            }
+        }
+
+        if (deleted > 0)
+        {
+            fileSystem.SyncDirectory(directory);
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Deletes the first <paramref name="count"/> segments, then makes every deletion durable (also a
+    /// torn last segment's, which the caller may have made).</summary>
+    private static void DeleteSuperseded(IFileSystem fileSystem, string directory, List<SegmentFile> segments, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            fileSystem.Delete(Path.Combine(directory, segments[i].Name));
+        }
+
+        fileSystem.SyncDirectory(directory);
+    }
+
+    private static RecoveryResult Corrupt(string path, long offset, string what, long records, int segmentsRead, int tempFiles) => new()
     {
         SegmentsRead = segmentsRead,
         RecordsRead = records,
-        SupersededSegmentsDeleted = superseded,
         TempFilesDeleted = tempFiles,
         Corruption = what,
         CorruptFile = path,

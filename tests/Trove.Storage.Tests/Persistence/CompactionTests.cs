@@ -187,4 +187,46 @@ public sealed class CompactionTests
         Assert.True(trigger.ShouldCompact(logBytes: 10001, liveBytes: 5000, sealedSegments: 3));
         Assert.False(trigger.ShouldCompact(logBytes: 10001, liveBytes: 5000, sealedSegments: 0));
     }
+
+    /// <summary>
+    /// Segments left below a compacted one (the crash came between the rename and the deletes) are skipped and
+    /// deleted; but while the compacted segment is damaged they are kept, for the operator.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SupersededSegmentsAreDeletedOnlyWhenTheCompactedSegmentIsSound(bool damageCompacted)
+    {
+        var fs = new FaultyFileSystem();
+        List<Rec> history = History();
+        LogWriter writer = await WriteHistory(fs, history);
+        byte[] first = fs.ReadAllBytes(SegmentPath(1));
+        byte[] second = fs.ReadAllBytes(SegmentPath(2));
+        CompactionResult? compacted = Compactor.Compact(fs, Dir, writer, LiveIn(Replay(history)));
+        writer.Dispose();
+        fs.WriteAllBytes(SegmentPath(1), first);
+        fs.WriteAllBytes(SegmentPath(2), second);
+        string output = SegmentPath(compacted!.OutputSequence);
+        if (damageCompacted)
+        {
+            byte[] bytes = fs.ReadAllBytes(output);
+            bytes[RecordFormat.SegmentHeaderRecordLength + 12] ^= 1;
+            fs.WriteAllBytes(output, bytes);
+        }
+
+        (RecoveryResult result, List<Rec> records) = Recover(fs);
+
+        Assert.Equal(damageCompacted, result.IsCorrupt);
+        Assert.Equal(damageCompacted, fs.FileExists(SegmentPath(1)));
+        Assert.Equal(damageCompacted, fs.FileExists(SegmentPath(2)));
+        if (!damageCompacted)
+        {
+            Assert.Equal(2, result.SupersededSegmentsDeleted);
+            Assert.Equal(Replay(history), Replay(records));
+        }
+        else
+        {
+            Assert.Equal(output, result.CorruptFile);
+        }
+    }
 }

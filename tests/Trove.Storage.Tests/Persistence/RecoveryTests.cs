@@ -208,4 +208,34 @@ public sealed class RecoveryTests
         Assert.Equal(2ul, result.NextSequence);
         Assert.False(fs.FileExists(SegmentPath(2)));
     }
+
+    [Fact]
+    public void EmptyLastSegmentIsDeletedAndItsSequenceReused()
+    {
+        var fs = new FaultyFileSystem();
+        WriteLog(fs, Records(5));
+        fs.WriteAllBytes(SegmentPath(2), []);
+
+        (RecoveryResult result, List<Rec> records) = Recover(fs);
+
+        Assert.False(result.IsCorrupt);
+        Assert.Equal(Records(5), records);
+        Assert.Equal(SegmentPath(2), result.TruncatedFile);
+        Assert.Equal(2ul, result.NextSequence);
+        Assert.False(fs.FileExists(SegmentPath(2)));
+    }
+
+    [Fact]
+    public void LeftoverTemporaryFilesAreDeleted()
+    {
+        var fs = new FaultyFileSystem();
+        WriteLog(fs, Records(5));
+        fs.WriteAllBytes(SegmentPath(1) + ".compact.tmp", [1, 2, 3]);
+
+        (RecoveryResult result, List<Rec> records) = Recover(fs);
+
+        Assert.Equal(1, result.TempFilesDeleted);
+        Assert.Equal(Records(5), records);
+        Assert.Equal([SegmentFiles.NameOf(1)], fs.ListFiles(Dir));
+    }
 }
