@@ -97,7 +97,17 @@ public static class Compactor
         long outputBytes = output.Length;
         output.Dispose();
 
-        durabilityBarrier();
+        try
+        {
+            durabilityBarrier();
+        }
+        catch
+        {
+            // The writer failed: leave the inputs as they are (recovery would delete the temp file anyway).
+            fileSystem.Delete(temp);
+            throw;
+        }
+
         fileSystem.Rename(temp, target);
         fileSystem.SyncDirectory(directory);
         for (int i = 0; i < inputs.Count - 1; i++)

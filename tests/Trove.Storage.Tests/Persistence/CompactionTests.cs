@@ -229,4 +229,20 @@ public sealed class CompactionTests
             Assert.Equal(output, result.CorruptFile);
         }
     }
+
+    [Fact]
+    public async Task FailedWriterStopsCompactionBeforeTheRename()
+    {
+        var fs = new FaultyFileSystem();
+        List<Rec> history = History();
+        LogWriter writer = await WriteHistory(fs, history);
+        List<string> before = fs.ListFiles(Dir).Order().ToList();
+        writer.Dispose();
+
+        var error = Assert.Throws<LogWriteFailedException>(() => Compactor.Compact(fs, Dir, writer, LiveIn(Replay(history))));
+
+        Assert.Equal(LogFailureKind.Closed, error.Kind);
+        Assert.Equal(before, fs.ListFiles(Dir).Order());
+        Assert.DoesNotContain(fs.Operations, o => o.StartsWith("rename ", StringComparison.Ordinal));
+    }
 }
