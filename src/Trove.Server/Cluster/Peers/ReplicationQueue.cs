@@ -13,6 +13,9 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
     /// <summary>Bytes held for a replica that does not keep up; beyond it new records are dropped and counted (cache mode).</summary>
     public const int MaxQueuedBytes = 64 * 1024 * 1024;
 
+    /// <summary>A sent buffer larger than this is dropped rather than reused.</summary>
+    private const int RetainedCapacity = 1024 * 1024;
+
     private readonly Lock _gate = new();
     private ArrayBufferWriter<byte> _records = NewBuffer();
     private ArrayBufferWriter<byte> _spare = NewBuffer();
@@ -114,8 +117,15 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
             List<TaskCompletionSource> released = [];
             lock (_gate)
             {
-                batch.ResetWrittenCount();
-                batch.Write([(byte)PeerRequestKind.Replicate]);
+                if (batch.Capacity > RetainedCapacity)
+                {
+                    _spare = NewBuffer(); // a partition copy grew it: do not keep megabytes per replica forever
+                }
+                else
+                {
+                    batch.ResetWrittenCount();
+                    batch.Write([(byte)PeerRequestKind.Replicate]);
+                }
                 _acknowledged += count;
                 for (int i = _waiters.Count - 1; i >= 0; i--)
                 {
