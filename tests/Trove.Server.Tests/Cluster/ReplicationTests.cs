@@ -123,4 +123,27 @@ public sealed class ReplicationTests
         Assert.True((await Stats.ReadAsync(cluster[0].Port, "stats cluster"))["forward_failovers"]
             + (await Stats.ReadAsync(cluster[1].Port, "stats cluster"))["forward_failovers"] > 0);
     }
+
+    [Fact]
+    public async Task AMultiGetWhoseOwnerIsGoneAnswersItsKeysAsMissesAndTheRestAsHits()
+    {
+        // One copy of each key: when its node dies, its keys are gone, but a get that spans nodes still answers.
+        await using LocalCluster cluster = await LocalCluster.StartAsync(3, options => options.Replicas = 1);
+        await RawClient.ExchangeAsync(cluster[0].Port, SetAll("m", 300));
+        long onVictim = (await Stats.ReadAsync(cluster[2].Port))["curr_items"];
+        Assert.InRange(onVictim, 1, 299);
+        await cluster[2].KillAsync();
+
+        string reply = Encoding.ASCII.GetString((await RawClient.ExchangeAsync(cluster[0].Port,
+            Encoding.ASCII.GetBytes($"get {string.Join(' ', Enumerable.Range(0, 300).Select(i => $"m{i}"))}\r\nmg m1 v\r\n"))).Reply);
+        Assert.DoesNotContain("ERROR", reply, StringComparison.Ordinal);
+        Assert.Equal(300 - onVictim, Regex.Count(reply, "^VALUE ", RegexOptions.Multiline));
+        Assert.Equal(1, Regex.Count(reply, "^END\r\n", RegexOptions.Multiline));
+        Assert.EndsWith("MN\r\n", reply, StringComparison.Ordinal);
+        // Every value that came back is the right one, in key order.
+        int[] returned = [.. Regex.Matches(reply, "^VALUE m(\\d+) ", RegexOptions.Multiline).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+        Assert.Equal(returned.Order(), returned);
+        foreach (int i in returned)
+            Assert.Contains($"VALUE m{i} {i} {Value(i).Length}\r\n{Value(i)}\r\n", reply, StringComparison.Ordinal);
+    }
 }
