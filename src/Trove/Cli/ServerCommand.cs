@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Trove.Server;
+using Trove.Server.Store;
 using Trove.Server.Tls;
 
 namespace Trove.Cli;
@@ -16,7 +17,7 @@ internal static class ServerCommand
         TroveNode node;
         try
         {
-            node = await TroveNode.StartAsync(settings.Server, settings.Engine, settings.Cluster, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
+            node = await TroveNode.StartAsync(settings.Server, settings.Engine, settings.Cluster, settings.Store, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
         }
         catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException or SocketException)
         {
@@ -27,6 +28,16 @@ internal static class ServerCommand
         {
             // Kestrel wraps its own bind failures (above); a bare SocketException comes from the gossip transport.
             await Console.Error.WriteLineAsync($"trove: failed to open gossip port {settings.Cluster.GossipPort} on {settings.Server.ListenAddress}: {ex.Message}");
+            return ExitCodes.Unavailable;
+        }
+        catch (StoreCorruptException ex)
+        {
+            await Console.Error.WriteLineAsync($"trove: {ex.Message}");
+            return ExitCodes.DataError;
+        }
+        catch (StoreOpenException ex)
+        {
+            await Console.Error.WriteLineAsync($"trove: {ex.Message}");
             return ExitCodes.Unavailable;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TlsLoadException)
