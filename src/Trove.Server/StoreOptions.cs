@@ -27,6 +27,10 @@ public sealed class StoreOptions
     /// <summary>Below this many bytes of log, never compact (configuration only). <remarks>Defaults to 64 MiB.</remarks></summary>
     public long CompactionMinimumBytes { get; set; } = 64L << 20;
 
+    /// <summary>Where the log's files are read and written; null = the real disk. Tests inject failures here.
+    /// Internal, so configuration never binds it.</summary>
+    internal IFileSystem? FileSystem { get; init; }
+
     /// <summary>Whether store mode is on (valid settings only).</summary>
     public bool Enabled => string.Equals(Mode, "store", StringComparison.OrdinalIgnoreCase);
 

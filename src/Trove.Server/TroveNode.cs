@@ -149,7 +149,7 @@ public sealed class TroveNode : IAsyncDisposable
             // must not be replicated. Before the listener starts: no client sees a half-recovered node.
             try
             {
-                context.Store = NodeStore.Open(store, cache, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Store"));
+                context.Store = NodeStore.Open(store, cache, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Store"), store.FileSystem);
             }
             catch (Exception ex)
             {

@@ -22,7 +22,7 @@ internal sealed class NodeStore : IDisposable
     private readonly Lock _compactionGate = new();
     private long _writeErrors;
     private long _compactions;
-    private int _failureLogged;
+    private LogWriteFailedException? _refusing;
 
     private NodeStore(IFileSystem fileSystem, StoreOptions options, CacheEngine engine, ILogger logger, LogWriter writer,
         RecoveryResult recovery, TimeSpan recoveryTime)
@@ -107,14 +107,26 @@ internal sealed class NodeStore : IDisposable
         return store;
     }
 
-    /// <summary>Counts a batch whose records failed and logs the writer's failure the first time.</summary>
+    /// <summary>
+    /// Set once the writer is known to have failed (a batch's wait faulted, or the periodic check saw it): from then on
+    /// write commands are answered <c>SERVER_ERROR</c> before they change anything. Null while healthy. A volatile
+    /// read, so checking it costs every write nothing like <see cref="LogWriter.Failure"/>'s lock.
+    /// </summary>
+    public LogWriteFailedException? RefusingWrites => Volatile.Read(ref _refusing);
+
+    /// <summary>Counts a batch whose records failed; refuses writes from now on if the writer has failed.</summary>
     public void NoteWriteFailed(Exception exception)
     {
         Interlocked.Increment(ref _writeErrors);
-        if (Interlocked.Exchange(ref _failureLogged, 1) == 0)
+        CheckWriter();
+    }
+
+    /// <summary>Starts refusing writes (and logs it, once) if the writer has failed.</summary>
+    public void CheckWriter()
+    {
+        if (Writer.Failure is { } failure && Interlocked.CompareExchange(ref _refusing, failure, null) is null)
         {
-            string kind = (exception as LogWriteFailedException)?.Kind.ToString() ?? exception.GetType().Name;
-            StoreLog.WriterFailed(_logger, kind, exception);
+            StoreLog.WriterFailed(_logger, failure.Kind.ToString(), failure);
         }
     }
 

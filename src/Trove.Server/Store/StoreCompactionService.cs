@@ -19,6 +19,7 @@ internal sealed class StoreCompactionService(NodeStore store, ILoggerFactory log
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                store.CheckWriter(); // a failed background fsync refuses writes even before a client's wait sees it
                 try
                 {
                     await Task.Run(store.CompactIfDue, stoppingToken);
