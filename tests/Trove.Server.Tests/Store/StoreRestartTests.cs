@@ -83,6 +83,14 @@ public sealed partial class StoreRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task FlushAllIsRefusedInStoreModeBecauseItIsNotLogged()
+    {
+        await using TroveNode node = await StoreNode.StartAsync(_dir.Options());
+        Assert.Equal("STORED\r\nSERVER_ERROR flush_all is not supported in store mode\r\nVALUE a 0 1\r\n1\r\nEND\r\n",
+            await StoreNode.SendAsync(node.Port, "set a 0 0 1\r\n1\r\nflush_all\r\nget a\r\n"));
+    }
+
+    [Fact]
     public async Task CacheModeShowsItsModeAndWritesNothing()
     {
         await using TroveNode node = await StoreNode.StartAsync(new StoreOptions());
