@@ -14,6 +14,26 @@ internal static class ServerCommand
     public static async Task<int> RunAsync(NodeSettings settings, CancellationToken cancellationToken)
     {
         ConfigureSocketEngine(settings.Server.Threads);
+        // memcached re-reads its auth file on SIGHUP; a file that fails to load leaves the old users in force.
+        // Registered before the node starts: once the port accepts connections a client may already send the signal
+        // (SIGHUP's default action would kill the process). A signal that arrives before the node is handed over here
+        // is kept pending and applied then, so no reload is lost.
+        TroveNode? started = null;
+        int reloadPending = 0;
+        void ReloadIfPending()
+        {
+            if (Volatile.Read(ref started) is { } running && Interlocked.Exchange(ref reloadPending, 0) == 1
+                && !running.ReloadCredentials(out string? error))
+            {
+                Console.Error.WriteLine($"trove: auth file not reloaded: {error}");
+            }
+        }
+        using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            Volatile.Write(ref reloadPending, 1);
+            ReloadIfPending();
+        });
         TroveNode node;
         try
         {
@@ -47,17 +67,10 @@ internal static class ServerCommand
             return ExitCodes.Usage;
         }
 
+        Volatile.Write(ref started, node);
+        ReloadIfPending();
         await using (node)
         {
-            // memcached re-reads its auth file on SIGHUP; a file that fails to load leaves the old users in force.
-            using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
-            {
-                signal.Cancel = true;
-                if (!node.ReloadCredentials(out string? error))
-                {
-                    Console.Error.WriteLine($"trove: auth file not reloaded: {error}");
-                }
-            });
             try
             {
                 await node.WaitForShutdownAsync(cancellationToken);
