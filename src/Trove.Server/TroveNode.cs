@@ -7,6 +7,7 @@ using Trove.Server.Cluster;
 using Trove.Server.Hosting;
 using Trove.Server.Memcache;
 using Trove.Server.Memcache.Auth;
+using Trove.Server.Store;
 using Trove.Server.Tls;
 using Trove.Storage;
 
@@ -58,13 +59,32 @@ public sealed class TroveNode : IAsyncDisposable
     /// Starts a node with cluster settings (null: a single node) and custom logging. Invalid cluster settings throw
     /// <see cref="ArgumentException"/>; the executable checks them first to exit with a usage error.
     /// </summary>
-    public static async Task<TroveNode> StartAsync(
+    public static Task<TroveNode> StartAsync(
         ServerOptions server,
         EngineOptions engine,
         ClusterNodeOptions? cluster,
         Action<ILoggingBuilder>? configureLogging,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(server, engine, cluster, store: null, configureLogging, cancellationToken);
+
+    /// <summary>
+    /// Starts a node with cluster and store settings (null: cache mode). In store mode the data directory is replayed
+    /// into the engine before the listener accepts a connection; a damaged log throws <see cref="StoreCorruptException"/>
+    /// and invalid store settings <see cref="ArgumentException"/>.
+    /// </summary>
+    public static async Task<TroveNode> StartAsync(
+        ServerOptions server,
+        EngineOptions engine,
+        ClusterNodeOptions? cluster,
+        StoreOptions? store,
+        Action<ILoggingBuilder>? configureLogging,
         CancellationToken cancellationToken = default)
     {
+        store ??= new StoreOptions();
+        if (store.Validate() is { } storeError)
+        {
+            throw new ArgumentException(storeError, nameof(store));
+        }
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(engine);
         if (server.UdpPort != 0)
@@ -115,9 +135,34 @@ public sealed class TroveNode : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterMembershipService>());
         builder.Services.AddHostedService<EngineMaintenanceService>();
         builder.Services.AddHostedService<IdleConnectionService>();
+        if (store.Enabled)
+        {
+            builder.Services.AddSingleton(sp => sp.GetRequiredService<ServerContext>().Store!);
+            builder.Services.AddHostedService<StoreCompactionService>();
+        }
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
         IHost host = builder.Build();
+        if (store.Enabled)
+        {
+            // Before the node resolves its services: the cluster's observer is installed then, and replayed records
+            // must not be replicated. Before the listener starts: no client sees a half-recovered node.
+            try
+            {
+                context.Store = NodeStore.Open(store, cache, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Trove.Store"), store.FileSystem);
+            }
+            catch (Exception ex)
+            {
+                host.Dispose();
+                cache.Dispose();
+                if (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new StoreOpenException(store.DataDir!, ex);
+                }
+                throw;
+            }
+        }
+
         var node = new TroveNode(host, cache, context);
         IHostApplicationLifetime lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
         context.ShutdownRequested = () =>
@@ -133,6 +178,7 @@ public sealed class TroveNode : IAsyncDisposable
         catch
         {
             host.Dispose();
+            context.Store?.Dispose();
             cache.Dispose();
             throw;
         }
@@ -188,6 +234,8 @@ public sealed class TroveNode : IAsyncDisposable
         {
             ServerLog.Stopped(_logger, Stopwatch.GetElapsedTime(_startedTimestamp).TotalSeconds);
             _host.Dispose();
+            // No connection is left to append: the writer writes and fsyncs the rest and closes its segment.
+            Context.Store?.Dispose();
             // Kestrel has completed every connection handler by now, so no request can touch native memory.
             _engine.Dispose();
         }

@@ -52,7 +52,8 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
             setup.Options.Replicas, setup.Options.SyncReplication,
             TimeSpan.FromMilliseconds(setup.Options.PeerTimeoutMilliseconds), loggers.CreateLogger("Trove.Routing"));
         context.Routing = _routing;
-        context.Engine.ChangeObserver = _routing;
+        // Alongside any observer already installed (the store-mode log), which this code need not know about.
+        context.Engine.ChangeObserver = Trove.Storage.CompositeChangeObserver.Combine(context.Engine.ChangeObserver, _routing);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Trove.Server.Cluster;
 using Trove.Server.Memcache;
+using Trove.Server.Store;
 
 namespace Trove.Server.Hosting;
 
@@ -78,6 +79,17 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
             SessionResult outcome = session.Process(buffer, replies, out SequencePosition consumed, out SequencePosition examined);
             carried = buffer.Length - buffer.Slice(buffer.Start, consumed).Length;
             input.AdvanceTo(consumed, examined);
+            // Store mode: taken at once, before any await, so it is exactly this batch's appends (StoreAppends).
+            if (StoreAppends.Take() is { } appended && context.Store is { } store)
+            {
+                if (!await LogAcceptedAsync(appended, store))
+                {
+                    // The log did not take this batch's writes: its replies may claim success, so none is sent.
+                    // The client sees the connection drop, never an acknowledgement of a write that is not logged.
+                    connection.Abort(new ConnectionAbortedException("store mode: the log write failed"));
+                    break;
+                }
+            }
             if (assembler is not null)
             {
                 if (routing!.SyncReplication && Replication.TakeQueued())
@@ -122,6 +134,24 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
             {
                 // The client is already gone: nobody to tell.
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the log has taken the batch's last record: written to the OS, and fsynced under --fsync always
+    /// (the writer's task completes only then). False when it failed; the store counts and logs that.
+    /// </summary>
+    private static async ValueTask<bool> LogAcceptedAsync(Task appended, NodeStore store)
+    {
+        try
+        {
+            await appended;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException)
+        {
+            store.NoteWriteFailed(ex);
+            return false;
         }
     }
 

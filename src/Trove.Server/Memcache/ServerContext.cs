@@ -64,4 +64,7 @@ public sealed partial class ServerContext
 
     /// <summary>Request routing, replication and data movement when the node runs in a cluster (--gossip-port), else null.</summary>
     internal ClusterRouting? Routing { get; set; }
+
+    /// <summary>The log in store mode (--mode store), else null: a cache node never touches the disk.</summary>
+    internal Store.NodeStore? Store { get; set; }
 }

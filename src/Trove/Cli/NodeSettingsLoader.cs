@@ -40,13 +40,15 @@ internal static class NodeSettingsLoader
         var server = new ServerOptions();
         var engine = new EngineOptions();
         var cluster = new ClusterNodeOptions();
-        settings = new NodeSettings(server, engine, cluster);
+        var store = new StoreOptions();
+        settings = new NodeSettings(server, engine, cluster, store);
         try
         {
             IConfiguration config = builder.Build();
             config.GetSection("Server").Bind(server);
             config.GetSection("Engine").Bind(engine);
             config.GetSection("Cluster").Bind(cluster);
+            config.GetSection("Store").Bind(store);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or FileNotFoundException or InvalidDataException)
         {
@@ -54,7 +56,7 @@ internal static class NodeSettingsLoader
             return false;
         }
 
-        error = Validate(server, engine) ?? "";
+        error = Validate(server, engine) ?? store.Validate() ?? "";
         if (error.Length == 0 && !ClusterSetup.TryCreate(cluster, server.ListenAddress, out _, out error, clientsAuthenticate: !string.IsNullOrEmpty(server.AuthFile)))
         {
             return false;

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Trove.Server;
+using Trove.Server.Store;
 using Trove.Server.Tls;
 
 namespace Trove.Cli;
@@ -13,10 +14,30 @@ internal static class ServerCommand
     public static async Task<int> RunAsync(NodeSettings settings, CancellationToken cancellationToken)
     {
         ConfigureSocketEngine(settings.Server.Threads);
+        // memcached re-reads its auth file on SIGHUP; a file that fails to load leaves the old users in force.
+        // Registered before the node starts: once the port accepts connections a client may already send the signal
+        // (SIGHUP's default action would kill the process). A signal that arrives before the node is handed over here
+        // is kept pending and applied then, so no reload is lost.
+        TroveNode? started = null;
+        int reloadPending = 0;
+        void ReloadIfPending()
+        {
+            if (Volatile.Read(ref started) is { } running && Interlocked.Exchange(ref reloadPending, 0) == 1
+                && !running.ReloadCredentials(out string? error))
+            {
+                Console.Error.WriteLine($"trove: auth file not reloaded: {error}");
+            }
+        }
+        using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            Volatile.Write(ref reloadPending, 1);
+            ReloadIfPending();
+        });
         TroveNode node;
         try
         {
-            node = await TroveNode.StartAsync(settings.Server, settings.Engine, settings.Cluster, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
+            node = await TroveNode.StartAsync(settings.Server, settings.Engine, settings.Cluster, settings.Store, logging => ConfigureLogging(logging, settings.Server.Verbosity), cancellationToken);
         }
         catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException or SocketException)
         {
@@ -29,6 +50,16 @@ internal static class ServerCommand
             await Console.Error.WriteLineAsync($"trove: failed to open gossip port {settings.Cluster.GossipPort} on {settings.Server.ListenAddress}: {ex.Message}");
             return ExitCodes.Unavailable;
         }
+        catch (StoreCorruptException ex)
+        {
+            await Console.Error.WriteLineAsync($"trove: {ex.Message}");
+            return ExitCodes.DataError;
+        }
+        catch (StoreOpenException ex)
+        {
+            await Console.Error.WriteLineAsync($"trove: {ex.Message}");
+            return ExitCodes.Unavailable;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TlsLoadException)
         {
             // An unreadable or malformed auth file or TLS file: memcached also refuses to start (EX_USAGE).
@@ -36,17 +67,10 @@ internal static class ServerCommand
             return ExitCodes.Usage;
         }
 
+        Volatile.Write(ref started, node);
+        ReloadIfPending();
         await using (node)
         {
-            // memcached re-reads its auth file on SIGHUP; a file that fails to load leaves the old users in force.
-            using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
-            {
-                signal.Cancel = true;
-                if (!node.ReloadCredentials(out string? error))
-                {
-                    Console.Error.WriteLine($"trove: auth file not reloaded: {error}");
-                }
-            });
             try
             {
                 await node.WaitForShutdownAsync(cancellationToken);

@@ -14,7 +14,7 @@ internal sealed record ServerOptionSpec(
 /// Configuration keys bind to <see cref="Trove.Server.ServerOptions"/> ("Server:...") and
 /// <see cref="Trove.Storage.EngineOptions"/> ("Engine:...") and <see cref="Trove.Server.ClusterNodeOptions"/>
 /// ("Cluster:...", whose membership timings are configuration only: "Cluster:Swim:ProbeInterval" and so on); the same keys work in trove.json and as
-/// environment variables (TROVE_SERVER__PORT=11212).
+/// environment variables (TROVE_SERVER__PORT=11212). Store mode binds to <see cref="Trove.Server.StoreOptions"/> ("Store:...").
 /// </summary>
 internal static class ServerOptionTable
 {
@@ -44,6 +44,9 @@ internal static class ServerOptionTable
         new("--node-name", null, "Cluster:NodeName", OptionKind.Text, "host:port", "unique node name; the default is the advertised host and the memcached port"),
         new("--replicas", null, "Cluster:Replicas", OptionKind.Integer, "2", "owners per partition, primary included"),
         new("--sync-replication", null, "Cluster:SyncReplication", OptionKind.Flag, "false", "answer a write only after every replica has it (default: replicas are updated asynchronously)"),
+        new("--mode", null, "Store:Mode", OptionKind.Text, "cache", "cache (memory only) or store (every write logged in --data-dir and replayed at start)"),
+        new("--data-dir", null, "Store:DataDir", OptionKind.Text, "none", "directory of the log; required with --mode store"),
+        new("--fsync", null, "Store:Fsync", OptionKind.Text, "everysec", "store mode: always (reply after fsync), everysec (fsync every second) or no (the OS decides)"),
         new("--peer-timeout", null, "Cluster:PeerTimeoutMilliseconds", OptionKind.Integer, "1000", "milliseconds to wait for another node before trying the key's next owner"),
     ];
 }

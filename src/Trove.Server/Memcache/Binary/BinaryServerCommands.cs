@@ -12,6 +12,11 @@ internal static class BinaryServerCommands
     /// <summary>memcached's process_bin_flush: optional 4-byte expiration extras, as flush_all's delay.</summary>
     public static BinaryNext Flush(ServerContext context, in BinaryHeader header, ReadOnlySpan<byte> extras, IBufferWriter<byte> output)
     {
+        if (context.Store is not null)
+        {
+            // Store mode: a flush is not logged (flushed items would come back at the next start), so it is refused.
+            return BinaryKeyCommands.Error(in header, BinaryStatus.UnknownCommand, output);
+        }
         uint delay = extras.Length == 4 ? BinaryPrimitives.ReadUInt32BigEndian(extras) : 0;
         CacheEngine engine = context.Engine;
         uint at = delay > 0 ? engine.ToExpiry(delay) : engine.Now;

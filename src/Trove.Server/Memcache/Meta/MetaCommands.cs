@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Meta;
+using Trove.Server.Store;
 
 namespace Trove.Server.Memcache.Meta;
 
@@ -39,6 +40,15 @@ internal static class MetaCommands
         {
             output.Write(MetaParseErrors.Reply(request.Error));
             return;
+        }
+        if (request.Command is MetaCommandKind.Set or MetaCommandKind.Delete or MetaCommandKind.Arithmetic)
+        {
+            ReadOnlySpan<byte> refusal = WriteRefusal.For(context);
+            if (!refusal.IsEmpty)
+            {
+                output.Write(refusal); // store mode with a failed log
+                return;
+            }
         }
         switch (request.Command)
         {

@@ -58,6 +58,10 @@ internal static class StatsCommand
         {
             ClusterStats.WritePartitions(context, output);
         }
+        else if (subcommand.SequenceEqual("store"u8))
+        {
+            StoreStats.Write(context, output);
+        }
         else if (subcommand.SequenceEqual("extstore"u8))
         {
             output.Write(TextReplies.End); // memcached built with extstore but running without it lists nothing

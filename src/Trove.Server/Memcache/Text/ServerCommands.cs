@@ -19,6 +19,12 @@ internal static class ServerCommands
     public static void FlushAll(ServerContext context, in TextRequest request, IBufferWriter<byte> output)
     {
         context.Counters.Add(ProtocolCounter.CmdFlush);
+        if (context.Store is not null)
+        {
+            // Store mode logs item changes, and a flush is not one: flushed items would come back at the next start.
+            output.Write("SERVER_ERROR flush_all is not supported in store mode\r\n"u8);
+            return;
+        }
         CacheEngine engine = context.Engine;
         // A delay of 0 or less means now; a positive one is an exptime (relative, or absolute past 30 days).
         uint at = request.HasDelay && request.Exptime > 0 ? engine.ToExpiry(request.Exptime) : engine.Now;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Trove.Protocol.Text;
+using Trove.Server.Store;
 using Trove.Storage;
 
 namespace Trove.Server.Memcache.Text;
@@ -39,6 +40,13 @@ internal static class StorageCommands
         if (!terminator.SequenceEqual("\r\n"u8))
         {
             output.Reply(in request, TextReplies.BadDataChunk);
+            return;
+        }
+
+        ReadOnlySpan<byte> refusal = WriteRefusal.For(context);
+        if (!refusal.IsEmpty)
+        {
+            output.Write(refusal); // store mode with a failed log: nothing is stored that could not be logged
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Trove.Protocol.Text;
 using Trove.Server.Memcache.Stats;
+using Trove.Server.Store;
 
 namespace Trove.Server.Memcache.Text;
 
@@ -32,6 +33,17 @@ internal static class TextCommandHandler
             }
             output.Reply(in request, TextReplies.For(request.Error));
             return CommandOutcome.Continue;
+        }
+
+        if (request.Command is MemcacheCommand.Delete or MemcacheCommand.Incr or MemcacheCommand.Decr or MemcacheCommand.Touch
+            or MemcacheCommand.Gat or MemcacheCommand.Gats)
+        {
+            ReadOnlySpan<byte> refusal = WriteRefusal.For(context);
+            if (!refusal.IsEmpty)
+            {
+                output.Write(refusal); // store mode with a failed log: sent even for noreply, as memcached sends errors
+                return CommandOutcome.Continue;
+            }
         }
 
         switch (request.Command)
