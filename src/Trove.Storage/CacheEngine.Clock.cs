@@ -31,13 +31,27 @@ public sealed unsafe partial class CacheEngine
         Cold,
     }
 
+    /// <summary>Which items <see cref="TryUnlinkVictim"/> may take, checked again under the partition lock.</summary>
+    private enum VictimRule : byte
+    {
+        /// <summary>Any linked item.</summary>
+        Any,
+        /// <summary>A dead item, or a live one not read since it was chosen.</summary>
+        Cold,
+        /// <summary>Only a dead (expired or flushed) item: eviction is disabled.</summary>
+        Dead,
+    }
+
     /// <summary>What a victim looked like when it was unlinked (read under its partition lock).</summary>
     private readonly record struct Victim(bool Dead, bool Fetched, bool Active, uint Time, uint ExpiresAt);
 
-    /// <summary>Evicts for reuse within a class: the victim's chunk comes back unlinked and in flight. Caller holds the class lock.</summary>
+    /// <summary>
+    /// Evicts for reuse within a class: the victim's chunk comes back unlinked and in flight. With eviction disabled
+    /// only a dead item is taken. Caller holds the class lock.
+    /// </summary>
     private ItemHeader* EvictForReuse(SlabClass cls, uint now)
     {
-        ItemHeader* item = TakeVictim(cls, now, force: false);
+        ItemHeader* item = _evictionDisabled ? TakeDead(cls, now) : TakeVictim(cls, now, force: false);
         if (item != null)
         {
             item->Flags = ItemFlags.None;
@@ -47,10 +61,10 @@ public sealed unsafe partial class CacheEngine
         return item;
     }
 
-    /// <summary>Evicts and frees one large item. Caller holds the arena lock.</summary>
+    /// <summary>Evicts and frees one large item (only a dead one when eviction is disabled). Caller holds the arena lock.</summary>
     private bool EvictLargeOne(uint now, bool force)
     {
-        ItemHeader* item = TakeVictim(_large, now, force);
+        ItemHeader* item = _evictionDisabled ? TakeDead(_large, now) : TakeVictim(_large, now, force);
         if (item == null)
         {
             return false;
@@ -58,6 +72,32 @@ public sealed unsafe partial class CacheEngine
 
         _pages.Release(_large.Free(item));
         return true;
+    }
+
+    /// <summary>
+    /// Eviction disabled (memcached -M): runs the hand over at most <see cref="SweepBudget"/> entries for an expired
+    /// or flushed item and unlinks it; live items are passed untouched (their counts are not lowered, since no
+    /// live item is ever chosen). Null when none was found; the next call goes on where this one stopped, and the
+    /// crawler frees dead items the hand has not reached. Caller holds the ring owner's lock.
+    /// </summary>
+    private ItemHeader* TakeDead<TRing>(TRing ring, uint now)
+        where TRing : class, IClockRing
+    {
+        for (int step = 0; step < SweepBudget; step++)
+        {
+            ItemHeader* item = ring.AdvanceHand();
+            if (item == null)
+            {
+                return null;
+            }
+
+            if ((item->Flags & ItemFlags.Linked) != 0 && IsDead(item, now) && TryTake(ring, item, now, VictimRule.Dead))
+            {
+                return item;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -75,7 +115,7 @@ public sealed unsafe partial class CacheEngine
             bool forced = force || step >= SweepBudget;
             if (cold != null && (forced || step - coldStep > DeadLookahead))
             {
-                if (TryTake(ring, cold, now, mustBeCold: !forced))
+                if (TryTake(ring, cold, now, forced ? VictimRule.Any : VictimRule.Cold))
                 {
                     return cold;
                 }
@@ -87,7 +127,7 @@ public sealed unsafe partial class CacheEngine
             {
                 ItemHeader* spared = fallback;
                 fallback = null;
-                if (TryTake(ring, spared, now, mustBeCold: false))
+                if (TryTake(ring, spared, now, VictimRule.Any))
                 {
                     return spared;
                 }
@@ -102,14 +142,14 @@ public sealed unsafe partial class CacheEngine
             switch (Classify(item, now, forced, ref fallback))
             {
                 case SweepVerdict.Dead:
-                    if (TryTake(ring, item, now, mustBeCold: false))
+                    if (TryTake(ring, item, now, VictimRule.Any))
                     {
                         return item;
                     }
 
                     break;
                 case SweepVerdict.Cold when forced:
-                    if (TryTake(ring, item, now, mustBeCold: false))
+                    if (TryTake(ring, item, now, VictimRule.Any))
                     {
                         return item;
                     }
@@ -122,12 +162,12 @@ public sealed unsafe partial class CacheEngine
             }
         }
 
-        if (cold != null && TryTake(ring, cold, now, mustBeCold: false))
+        if (cold != null && TryTake(ring, cold, now, VictimRule.Any))
         {
             return cold;
         }
 
-        return fallback != null && TryTake(ring, fallback, now, mustBeCold: false) ? fallback : null;
+        return fallback != null && TryTake(ring, fallback, now, VictimRule.Any) ? fallback : null;
     }
 
     /// <summary>
@@ -162,10 +202,10 @@ public sealed unsafe partial class CacheEngine
         return SweepVerdict.Skip;
     }
 
-    private bool TryTake<TRing>(TRing ring, ItemHeader* item, uint now, bool mustBeCold)
+    private bool TryTake<TRing>(TRing ring, ItemHeader* item, uint now, VictimRule rule)
         where TRing : class, IClockRing
     {
-        if ((item->Flags & ItemFlags.Linked) == 0 || !TryUnlinkVictim(item, ring.ChunkSize, now, mustBeCold, out Victim victim))
+        if ((item->Flags & ItemFlags.Linked) == 0 || !TryUnlinkVictim(item, ring.ChunkSize, now, rule, out Victim victim))
         {
             return false;
         }
@@ -179,10 +219,10 @@ public sealed unsafe partial class CacheEngine
     /// <summary>
     /// Unlinks a victim found by scanning memory. Its key is read without the partition lock, so the partition is
     /// only tried (never waited for) and the item is re-validated by address in the table under that lock.
-    /// With <paramref name="mustBeCold"/>, a live item read since it was chosen is spared.
+    /// <paramref name="rule"/> says which items may go (<see cref="VictimRule.Dead"/>: never a live one).
     /// The caller holds the class or arena lock, so the chunk cannot be freed or reused meanwhile.
     /// </summary>
-    private bool TryUnlinkVictim(ItemHeader* item, int chunkSize, uint now, bool mustBeCold, out Victim victim)
+    private bool TryUnlinkVictim(ItemHeader* item, int chunkSize, uint now, VictimRule rule, out Victim victim)
     {
         victim = default;
         int keyLength = item->KeyLength;
@@ -208,7 +248,7 @@ public sealed unsafe partial class CacheEngine
 
             bool dead = IsDead(item, now);
             byte clock = item->Clock;
-            if (mustBeCold && !dead && (clock & ItemHeader.ClockCountMask) != 0)
+            if (!dead && (rule == VictimRule.Dead || (rule == VictimRule.Cold && (clock & ItemHeader.ClockCountMask) != 0)))
             {
                 return false;
             }

@@ -18,7 +18,9 @@ public sealed unsafe partial class CacheEngine
 
     /// <summary>
     /// A chunk of the class: free list, carving, a new page within the budget, then — when memory is full —
-    /// a page taken from a consumer holding much older data, or else eviction within the class.
+    /// a page taken from a consumer holding much older data, or else eviction within the class. With eviction
+    /// disabled only dead items are reclaimed and pages move only without loss, so this returns null (counted in
+    /// outofmemory) rather than remove a live item.
     /// </summary>
     private ItemHeader* AllocateChunk(SlabClass cls, uint now)
     {
@@ -56,7 +58,9 @@ public sealed unsafe partial class CacheEngine
             tail = cls.TailTime;
         }
 
-        nint stolen = TakePageFromDonor(cls.Id, empty, tail, now);
+        // With eviction disabled a donor only gives a page whose live items all move within its class, so any
+        // donor will do, not just one with much older data.
+        nint stolen = TakePageFromDonor(cls.Id, empty || _evictionDisabled, tail, now);
         using (cls.Lock.EnterScope())
         {
             if (stolen != 0)
@@ -142,7 +146,7 @@ public sealed unsafe partial class CacheEngine
                 tail = _large.TailTime;
             }
 
-            nint page = TakePageFromDonor(SlabClassTable.LargeClassId, empty, tail, now);
+            nint page = TakePageFromDonor(SlabClassTable.LargeClassId, empty || _evictionDisabled, tail, now);
             if (page != 0)
             {
                 _pages.FreePage(page);

@@ -196,6 +196,14 @@ public sealed unsafe partial class CacheEngine
                 return 0;
             }
 
+            // Without eviction a page's live items must all land in free chunks of the other pages; fewer than
+            // a page of free chunks in the class cannot hold a full page's items, so do not try (the crawler
+            // frees dead items and a later call can succeed).
+            if (_evictionDisabled && cls.TotalChunks - cls.UsedChunks < cls.ChunksPerPage)
+            {
+                return 0;
+            }
+
             Span<int> candidates = stackalloc int[EvacuationCandidates];
             Span<int> freeCounts = stackalloc int[EvacuationCandidates];
             int count = Math.Min(EvacuationCandidates, cls.PageCount);
@@ -297,6 +305,8 @@ public sealed unsafe partial class CacheEngine
     /// <summary>
     /// Moves a linked item out of a page being emptied: into a free chunk of the class if there is one
     /// (memcached slab_reassign_rescues), else it is evicted. The chunk ends up free and unlisted.
+    /// With eviction disabled a live item that has nowhere to go stays, and false is returned as for a busy
+    /// partition, so the page is given up only when every live item on it was re-homed.
     /// Caller holds the class lock; the partition is only tried.
     /// </summary>
     private bool TryMoveOut(SlabClass cls, ItemHeader* chunk, uint now, ref uint oldestEvicted)
@@ -340,6 +350,11 @@ public sealed unsafe partial class CacheEngine
                     cls.FreeDetached(chunk);
                     Interlocked.Increment(ref _slabReassignRescues);
                     return true;
+                }
+
+                if (_evictionDisabled)
+                {
+                    return false;
                 }
 
                 oldestEvicted = Math.Min(oldestEvicted, chunk->Time);

@@ -47,7 +47,11 @@ public sealed unsafe partial class CacheEngine
         ItemHeader* item = AllocateItem(ItemHeader.TotalSize(key.Length, valueLength), now);
         if (item == null)
         {
-            if (request.Mode == StoreMode.Set)
+            // memcached unlinks the old value of a set it could not allocate for, even with -M. With eviction
+            // disabled (store mode) Trove keeps it instead: the refusal is about memory, not about the key, and
+            // a node that promises to keep what it acknowledged must not lose a value because a newer one did
+            // not fit.
+            if (request.Mode == StoreMode.Set && !_evictionDisabled)
             {
                 RemoveQuietly(part, key, hash, now);
             }

@@ -33,6 +33,8 @@ public sealed unsafe partial class CacheEngine : IDisposable
     private uint _oldestLive;
     private ulong _oldestCas;
     private int _disposed;
+    /// <summary><see cref="EngineOptions.EvictionDisabled"/>, fixed for the engine's life.</summary>
+    private readonly bool _evictionDisabled;
 
     /// <summary>Creates an engine; throws <see cref="ArgumentOutOfRangeException"/> for invalid options.</summary>
     public CacheEngine(EngineOptions options, TimeProvider time)
@@ -56,6 +58,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
 
         Options = options;
         Time = time;
+        _evictionDisabled = options.EvictionDisabled;
         _classTable = new SlabClassTable(options.GrowthFactor);
         _classes = new SlabClass[_classTable.LargestId + 1];
         for (int id = 1; id <= _classTable.LargestId; id++)

@@ -14,4 +14,12 @@ public sealed class EngineOptions
 
     /// <summary>Chunk size growth factor between slab classes (memcached -f). <remarks>Defaults to 1.25.</remarks></summary>
     public double GrowthFactor { get; set; } = 1.25;
+
+    /// <summary>
+    /// memcached -M: never remove a live item to make room. An allocation that would evict fails instead (the store
+    /// answers out of memory and a refused set keeps the key's old value); expired and flushed items are still
+    /// reclaimed, and page moves only move pages whose live items all fit elsewhere in their class. Read once, when
+    /// the engine is built. <remarks>Defaults to false (evict, like memcached without -M).</remarks>
+    /// </summary>
+    public bool EvictionDisabled { get; set; }
 }
