@@ -97,6 +97,21 @@ public sealed class TroveNode : IAsyncDisposable
             throw new ArgumentException(clusterError, nameof(cluster));
         }
 
+        if (store.Enabled && !engine.EvictionDisabled)
+        {
+            // Store mode promises to keep every acknowledged write, so a full node refuses new data (memcached -M:
+            // SERVER_ERROR out of memory storing object) rather than evict: an evicted item would be gone from the
+            // engine and, after a compaction, from the log. A copy, so the caller's options are left as given.
+            engine = new EngineOptions
+            {
+                MemoryLimitBytes = engine.MemoryLimitBytes,
+                MaxItemSize = engine.MaxItemSize,
+                PartitionCount = engine.PartitionCount,
+                GrowthFactor = engine.GrowthFactor,
+                EvictionDisabled = true,
+            };
+        }
+
         TimeProvider time = TimeProvider.System;
         var cache = new CacheEngine(engine, time);
         ServerContext context;

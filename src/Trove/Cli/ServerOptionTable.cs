@@ -23,6 +23,7 @@ internal static class ServerOptionTable
         new("--port", "-p", "Server:Port", OptionKind.Integer, "11211", "TCP port for memcached clients"),
         new("--listen", "-l", "Server:ListenAddress", OptionKind.Text, "127.0.0.1", "address to listen on (0.0.0.0 to expose)"),
         new("--memory-limit", "-m", "Engine:MemoryLimitBytes", OptionKind.Megabytes, "64", "item memory in megabytes"),
+        new("--disable-evictions", "-M", "Engine:EvictionDisabled", OptionKind.Flag, "false", "when memory is full, answer SERVER_ERROR out of memory instead of evicting (always on with --mode store)"),
         new("--max-connections", "-c", "Server:MaxConnections", OptionKind.Integer, "1024", "most simultaneous client connections"),
         new("--threads", "-t", "Server:Threads", OptionKind.Integer, "4", "socket I/O threads, at most one per core; each reads, executes and replies for its connections"),
         new("--max-item-size", "-I", "Engine:MaxItemSize", OptionKind.Size, "1m", "largest item, with k/m suffix (1k to 1g)"),

@@ -51,6 +51,19 @@ public sealed class NodeSettingsLoaderTests
         Assert.True(settings.Server.EnableShutdown);
         Assert.Equal(2, settings.Server.Verbosity);
         Assert.Equal(1.5, settings.Engine.GrowthFactor);
+        Assert.False(settings.Engine.EvictionDisabled);
+    }
+
+    [Fact]
+    public void DisableEvictionsIsMemcachedsM()
+    {
+        var (ok, settings, error) = Load("-M");
+        Assert.True(ok, error);
+        Assert.True(settings.Engine.EvictionDisabled);
+
+        (ok, settings, error) = Load("--disable-evictions");
+        Assert.True(ok, error);
+        Assert.True(settings.Engine.EvictionDisabled);
     }
 
     [Fact]

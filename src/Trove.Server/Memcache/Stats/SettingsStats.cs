@@ -27,7 +27,7 @@ internal static class SettingsStats
         stat.Text("inter"u8, options.ListenAddress);
         stat.Signed("verbosity"u8, context.Verbosity);
         stat.Number("oldest"u8, settings.OldestLive);
-        stat.Text("evictions"u8, "on"u8);
+        stat.Text("evictions"u8, engine.EvictionDisabled ? "off"u8 : "on"u8);
         stat.Text("domain_socket"u8, "NULL"u8);
         stat.Text("umask"u8, "700"u8);
         stat.YesNo("shutdown_command"u8, options.EnableShutdown);
