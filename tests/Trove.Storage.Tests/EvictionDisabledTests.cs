@@ -214,6 +214,72 @@ public sealed class EvictionDisabledTests
     }
 
     [Fact]
+    public async Task UnderConcurrentTrafficAndPageMovesEveryAcknowledgedValueStays()
+    {
+        using CacheEngine engine = Create(4 * Page);
+        const int Threads = 4;
+        const int Keys = 12_000;
+        using var stop = new CancellationTokenSource();
+        var expected = new Dictionary<string, string>[Threads];
+        var rebalancer = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                engine.RebalanceMemory();
+            }
+        });
+
+        Parallel.For(0, Threads, t =>
+        {
+            var random = new Random(20261122 + t);
+            var mine = expected[t] = [];
+            for (int op = 0; op < 40_000; op++)
+            {
+                // First small values fill memory; then small keys are deleted while big values arrive, so the big
+                // class can only grow by pages moved out of the small class (its items re-homed, never dropped).
+                bool late = op >= 15_000;
+                string key = late && op % 2 == 0 ? $"t{t}:b{random.Next(Keys)}" : $"t{t}:s{random.Next(Keys)}";
+                if (late && op % 2 == 1)
+                {
+                    if (engine.Delete(key) == DeleteStatus.Deleted)
+                    {
+                        Assert.True(mine.Remove(key));
+                    }
+
+                    continue;
+                }
+
+                string value = $"{op}:".PadRight(late ? 2000 : 100, 'x');
+                StoreStatus status = engine.Set(key, value).Status;
+                if (status == StoreStatus.Stored)
+                {
+                    mine[key] = value;
+                }
+                else
+                {
+                    Assert.Equal(StoreStatus.OutOfMemory, status);
+                }
+            }
+        });
+        stop.Cancel();
+        await rebalancer;
+
+        EngineStats stats = engine.GetStats();
+        Assert.Equal(0, stats.Evictions);
+        Assert.Equal(0, stats.SlabReassignEvictions);
+        Assert.True(stats.OutOfMemory > 0, "memory never filled");
+        Assert.True(stats.SlabsMoved > 0, "no page moved");
+        Assert.Equal(expected.Sum(e => e.Count), stats.CurrItems);
+        foreach (Dictionary<string, string> mine in expected)
+        {
+            foreach ((string key, string value) in mine)
+            {
+                Assert.Equal(value, engine.Peek(key));
+            }
+        }
+    }
+
+    [Fact]
     public void WithEvictionTheSameFillEvicts()
     {
         // The control: the default engine makes room by evicting.
