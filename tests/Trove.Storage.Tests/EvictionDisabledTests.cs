@@ -268,7 +268,8 @@ public sealed class EvictionDisabledTests
         Assert.Equal(0, stats.Evictions);
         Assert.Equal(0, stats.SlabReassignEvictions);
         Assert.True(stats.OutOfMemory > 0, "memory never filled");
-        Assert.True(stats.SlabsMoved > 0, "no page moved");
+        // Pages usually move here, but how many depends on scheduling (a page with an item in flight is skipped),
+        // so only the deterministic PageMovesNeverDropALiveItem insists that they do.
         Assert.Equal(expected.Sum(e => e.Count), stats.CurrItems);
         foreach (Dictionary<string, string> mine in expected)
         {
