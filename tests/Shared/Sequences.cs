@@ -30,7 +30,8 @@ internal static class Sequences
         return Join(pieces);
     }
 
-    private static ReadOnlySequence<byte> Join(List<byte[]> pieces)
+    /// <summary>One segment per piece, in order.</summary>
+    public static ReadOnlySequence<byte> Join(IReadOnlyList<byte[]> pieces)
     {
         if (pieces.Count == 0)
         {

@@ -164,17 +164,13 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
     }
 
     internal ReplicationQueue QueueFor(string member) =>
-        _queues.GetOrAdd(member, static (name, self) => new ReplicationQueue(name, self.SendReplication), this);
+        _queues.GetOrAdd(member, static (name, self) => new ReplicationQueue(name, (to, frame) => self.SendTo(to, frame.Span)), this);
 
-    private Task<byte[]> SendReplication(string member, ReadOnlyMemory<byte> frame)
-    {
-        if (!Routes.Addresses.TryGetValue(member, out Trove.Cluster.NodeAddress address))
-            return Task.FromException<byte[]>(new PeerUnavailableException($"{member} is no longer a member"));
-        // Partition 0's connection for every replication frame: one ordered stream per replica.
-        return _peers.Send(member, address, 0, frame.Span);
-    }
-
-    internal Task<byte[]> SendTo(string member, byte[] payload)
+    /// <summary>
+    /// Sends a payload to a member on its partition-0 connection: every replication frame, copy and announcement goes
+    /// there, so each member receives them as one ordered stream.
+    /// </summary>
+    internal Task<byte[]> SendTo(string member, ReadOnlySpan<byte> payload)
     {
         if (!Routes.Addresses.TryGetValue(member, out Trove.Cluster.NodeAddress address))
             return Task.FromException<byte[]>(new PeerUnavailableException($"{member} is no longer a member"));

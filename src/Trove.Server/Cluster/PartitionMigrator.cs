@@ -73,11 +73,11 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         {
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
                 return; // the table moved on; the next pass works from the new one
-            items += await CopyAsync(partition, newcomers).ConfigureAwait(false);
-            await AnnounceAsync(targetId, partition).ConfigureAwait(false);
+            long copied = await CopyAndAnnounceAsync(partition, newcomers, targetId).ConfigureAwait(false);
             routing.MigrationDone(partition, targetId);
+            items += copied;
             Interlocked.Increment(ref _partitionsCopied);
-            RoutingLog.Copied(logger, partition, items, string.Join(",", newcomers));
+            RoutingLog.Copied(logger, partition, copied, string.Join(",", newcomers));
         }
         RoutingLog.MovementFinished(logger, duties.Count, items);
     }
@@ -98,13 +98,23 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         {
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
                 return;
-            if (targets.Length > 0 && routing.Context.Engine.CountPartition(partition) > 0)
-                items += await CopyAsync(partition, targets).ConfigureAwait(false);
-            await AnnounceAsync(targetId, partition).ConfigureAwait(false);
+            string[] copyTo = routing.Context.Engine.CountPartition(partition) > 0 ? targets : [];
+            items += await CopyAndAnnounceAsync(partition, copyTo, targetId).ConfigureAwait(false);
             routing.MigrationDone(partition, targetId);
         }
         Interlocked.Add(ref _repaired, stalled.Count);
         MigrationLog.Repaired(logger, stalled.Count, items);
+    }
+
+    /// <summary>
+    /// Copies the partition to <paramref name="newcomers"/> (none: nothing to copy), then tells every other live member
+    /// it is done for <paramref name="targetId"/>. Returns the items copied.
+    /// </summary>
+    private async Task<long> CopyAndAnnounceAsync(int partition, string[] newcomers, ulong targetId)
+    {
+        long copied = newcomers.Length > 0 ? await CopyAsync(partition, newcomers).ConfigureAwait(false) : 0;
+        await AnnounceAsync(targetId, partition).ConfigureAwait(false);
+        return copied;
     }
 
     /// <summary>Queues a copy of every live item of the partition for each newcomer and waits until they have it.</summary>
@@ -169,9 +179,7 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
             if (!routes.Serving[p].Contains(routes.Local))
                 continue;
             string[] newcomers = [.. next.OwnersOf(p).Where(m => !routes.Serving[p].Contains(m))];
-            if (newcomers.Length > 0)
-                await CopyAsync(p, newcomers).ConfigureAwait(false);
-            await AnnounceAsync(targetId, p).ConfigureAwait(false);
+            await CopyAndAnnounceAsync(p, newcomers, targetId).ConfigureAwait(false);
             handed++;
         }
         return handed;

@@ -119,7 +119,7 @@ public sealed class MemcacheSession : IProtocolSession
                 {
                     break;
                 }
-                CompletePending(output);
+                CompletePending();
                 CommandDone(output);
                 continue;
             }
@@ -257,7 +257,7 @@ public sealed class MemcacheSession : IProtocolSession
         if (reader.Remaining >= blockLength)
         {
             ReadOnlySequence<byte> block = reader.UnreadSequence.Slice(0, blockLength);
-            if (!TryForwardStorage(line, in request, in block, output))
+            if (!TryForwardStorage(line, in request, in block))
             {
                 StorageCommands.Complete(_context, in request, line, block, _held);
             }
@@ -284,7 +284,7 @@ public sealed class MemcacheSession : IProtocolSession
         if (reader.Remaining >= blockLength)
         {
             ReadOnlySequence<byte> block = blockLength == 0 ? ReadOnlySequence<byte>.Empty : reader.UnreadSequence.Slice(0, blockLength);
-            if (!TryForwardMeta(line, in block, output))
+            if (!TryForwardMeta(line, in block))
             {
                 MetaCommands.Execute(line, block, _context, _held);
             }
@@ -313,13 +313,13 @@ public sealed class MemcacheSession : IProtocolSession
         CommandDone(output);
     }
 
-    private void CompletePending(IBufferWriter<byte> output)
+    private void CompletePending()
     {
         ReadOnlySpan<byte> line = _pending.Line;
         ReadOnlySequence<byte> data = _pending.Data;
         if (_pending.Kind == PendingKind.Meta)
         {
-            if (!TryForwardMeta(line, in data, output))
+            if (!TryForwardMeta(line, in data))
             {
                 MetaCommands.Execute(line, data, _context, _held);
             }
@@ -328,7 +328,7 @@ public sealed class MemcacheSession : IProtocolSession
         {
             // Parsing is pure, so parsing the saved line again yields the request that was admitted.
             TextCommandParser.Parse(line, out TextRequest request);
-            if (!TryForwardStorage(line, in request, in data, output))
+            if (!TryForwardStorage(line, in request, in data))
             {
                 StorageCommands.Complete(_context, in request, line, data, _held);
             }
@@ -340,12 +340,12 @@ public sealed class MemcacheSession : IProtocolSession
     private static bool ForwardsKeyCommand(in TextRequest request) =>
         request.IsRetrieval || request.Command is MemcacheCommand.Delete or MemcacheCommand.Incr or MemcacheCommand.Decr or MemcacheCommand.Touch;
 
-    private bool TryForwardStorage(ReadOnlySpan<byte> line, in TextRequest request, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
+    private bool TryForwardStorage(ReadOnlySpan<byte> line, in TextRequest request, in ReadOnlySequence<byte> block)
     {
         return _assembler is not null && TextForwarding.TryForwardStorage(_routing!, _assembler, _held, line, in request, in block);
     }
 
-    private bool TryForwardMeta(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> block, IBufferWriter<byte> output)
+    private bool TryForwardMeta(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> block)
     {
         return _assembler is not null && TextForwarding.TryForwardMeta(_routing!, _assembler, _held, line, in block);
     }

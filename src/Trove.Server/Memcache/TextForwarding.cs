@@ -31,7 +31,7 @@ internal static class TextForwarding
         if (routing.IsLocal(request.Key.Of(line), out int partition))
             return false;
         held.FlushTo(output);
-        Send(routing, output, partition, line, default, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
+        Send(routing, output, partition, line, default, request.NoReply ? [] : Unavailable.ToArray());
         return true;
     }
 
@@ -41,7 +41,7 @@ internal static class TextForwarding
         if (routing.IsLocal(request.Key.Of(line), out int partition))
             return false;
         held.FlushTo(output);
-        Send(routing, output, partition, line, block, request.NoReply ? [] : Unavailable.ToArray(), stripEnd: false);
+        Send(routing, output, partition, line, block, request.NoReply ? [] : Unavailable.ToArray());
         return true;
     }
 
@@ -58,7 +58,7 @@ internal static class TextForwarding
         // A miss is what an unreachable owner's keys look like to a meta get; other commands report the failure.
         byte[] failure = request.Command == MetaCommandKind.Get ? (quiet ? [] : "EN\r\n"u8.ToArray()) : Unavailable.ToArray();
         held.FlushTo(output);
-        Send(routing, output, partition, line, block, failure, stripEnd: false);
+        Send(routing, output, partition, line, block, failure);
         return true;
     }
 
@@ -94,13 +94,13 @@ internal static class TextForwarding
         return true;
     }
 
-    private static void Send(ClusterRouting routing, ReplyAssembler output, int partition, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, byte[] failure, bool stripEnd)
+    private static void Send(ClusterRouting routing, ReplyAssembler output, int partition, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, byte[] failure)
     {
         var payload = new byte[1 + line.Length + 2 + block.Length];
         payload[0] = (byte)PeerRequestKind.ForwardText;
         line.CopyTo(payload.AsSpan(1));
         Crlf.CopyTo(payload.AsSpan(1 + line.Length));
         block.CopyTo(payload.AsSpan(3 + line.Length));
-        output.AddPending(routing.Forward(partition, payload, failure, stripEnd));
+        output.AddPending(routing.Forward(partition, payload, failure, stripEnd: false));
     }
 }

@@ -147,30 +147,5 @@ public sealed class MetaFramingTests
         Assert.Equal(string.Format(expected, key), MetaHarness.RunFresh(string.Format(format, key)));
     }
 
-    private static ReadOnlySequence<byte> Segments(params string[] parts)
-    {
-        var first = new Segment(Bytes(parts[0]), 0);
-        Segment last = first;
-        for (int i = 1; i < parts.Length; i++)
-        {
-            last = last.Append(Bytes(parts[i]));
-        }
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(byte[] bytes, long runningIndex)
-        {
-            Memory = bytes;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(byte[] bytes)
-        {
-            var next = new Segment(bytes, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
+    private static ReadOnlySequence<byte> Segments(params string[] parts) => Sequences.Join([.. parts.Select(Bytes)]);
 }

@@ -115,14 +115,7 @@ public sealed class CompactionTests
 
             fs.Crash();
             writer.Dispose();
-            if (powerLoss)
-            {
-                fs.PowerLoss();
-            }
-            else
-            {
-                fs.KillProcess();
-            }
+            fs.Restart(powerLoss);
 
             (RecoveryResult result, List<Rec> records) = Recover(fs);
             Assert.False(result.IsCorrupt, $"crash after {operations} operations: {result}");

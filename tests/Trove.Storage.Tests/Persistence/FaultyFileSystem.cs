@@ -89,6 +89,19 @@ internal sealed partial class FaultyFileSystem : IFileSystem
         }
     }
 
+    /// <summary>After a crash: the machine lost power (unsynced bytes may go) or only the process died (they stay).</summary>
+    public void Restart(bool powerLoss)
+    {
+        if (powerLoss)
+        {
+            PowerLoss();
+        }
+        else
+        {
+            KillProcess();
+        }
+    }
+
     /// <summary>
     /// Power loss: directory entries revert to the last directory fsync; each file keeps its synced bytes plus
     /// <paramref name="keepUnsynced"/>(name, unsynced byte count) of the rest (default none).

@@ -101,14 +101,7 @@ public sealed class LogWriterFaultTests
             fs.Crash();
             writer.Dispose();
 
-            if (powerLoss)
-            {
-                fs.PowerLoss();
-            }
-            else
-            {
-                fs.KillProcess();
-            }
+            fs.Restart(powerLoss);
 
             (_, List<Rec> records) = Recover(fs);
             Assert.Equal(powerLoss ? [] : acknowledged, records);
