@@ -10,6 +10,12 @@ public sealed class ClusterOptions
     public string NodeName { get; set; } = "";
 
     /// <summary>
+    /// This process's life (<see cref="Membership.Member.Generation"/>): must be higher than any earlier process under
+    /// the same name used. <remarks>Defaults to the start time in Unix milliseconds.</remarks>
+    /// </summary>
+    public ulong Generation { get; set; } = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>
     /// Name every member of one cluster shares; a packet carrying another name is dropped (and logged once per
     /// sending host). <remarks>Defaults to "trove". At most 255 UTF-8 bytes.</remarks>
     /// </summary>

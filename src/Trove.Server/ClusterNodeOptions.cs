@@ -48,6 +48,12 @@ public sealed class ClusterNodeOptions
     public int PeerTimeoutMilliseconds { get; set; } = 1000;
 
     /// <summary>
+    /// Bytes per second this node may send as partition copies when data moves (a join, a leave, a restart's
+    /// catch-up), so rebalancing does not starve client traffic. <remarks>Defaults to 0: no limit.</remarks>
+    /// </summary>
+    public long MigrationRateBytes { get; set; }
+
+    /// <summary>
     /// Timings of the membership protocol ("Cluster:Swim:ProbeInterval" = "00:00:01" and so on); its NodeName,
     /// ClusterName and SecretKey are ignored, the settings above win. <remarks>Defaults to memberlist's LAN profile.</remarks>
     /// </summary>

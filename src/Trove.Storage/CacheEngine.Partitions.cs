@@ -14,6 +14,9 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Items linked in a partition, including expired ones not yet reclaimed.</summary>
     public long CountPartition(int partition) => PartitionAt(partition).Table.Count;
 
+    /// <summary>Bytes of the items of a partition (headers, keys and values), as "bytes" in stats counts them. A racy read: for pacing, not accounting.</summary>
+    public long PartitionBytes(int partition) => Volatile.Read(ref PartitionAt(partition).Counters.Bytes);
+
     /// <summary>
     /// Shows every live item of a partition to <paramref name="visitor"/>, holding the partition lock for one batch
     /// of slots at a time. Items present for the whole enumeration are visited at least once (an item may be
@@ -76,16 +79,27 @@ public sealed unsafe partial class CacheEngine
     }
 
     /// <summary>
-    /// Removes every item of a partition and returns how many. The table is swapped for an empty one in O(1)
-    /// under the lock; the old items are then freed outside it. Not counted as deletes or evictions.
+    /// Removes every item of a partition and returns how many. The table is swapped for an empty one under the lock;
+    /// the old items are then freed outside it. Not counted as deletes or evictions. With
+    /// <paramref name="reportDeletes"/>, the <see cref="ChangeObserver"/> is told of each key's removal first, under the
+    /// same hold of the lock (store mode logs them, so a restart does not bring the partition back).
     /// </summary>
-    public long DropPartition(int partition)
+    public long DropPartition(int partition, bool reportDeletes = false)
     {
         Partition part = PartitionAt(partition);
         ulong* slots;
         int capacity;
         using (part.Lock.EnterScope())
         {
+            if (reportDeletes && ChangeObserver is { } observer)
+            {
+                for (int i = 0; i < part.Table.Capacity; i++)
+                {
+                    ItemHeader* item = part.Table.At(i);
+                    if (item != null)
+                        observer.OnItemDeleted(part.Index, ItemHeader.Key(item));
+                }
+            }
             slots = part.Table.DetachAndReset(out capacity);
         }
 

@@ -19,9 +19,12 @@ public sealed class CodecTests
         new AckMessage(127),
         new AckMessage(128),
         new AliveMessage(7, "n1", _a),
+        new AliveMessage(7, "n1", _a, 1_795_000_000_123),
         new SuspectMessage(uint.MaxValue, "n1", "n2"),
+        new SuspectMessage(1, "n1", "n2", ulong.MaxValue),
         new DeadMessage(0, "n1", "n1"),
-        new PushPullMessage(true, [new Member("x", _a, 3, MemberState.Suspect), new Member("y", _b, 0, MemberState.Left)]),
+        new DeadMessage(3, "n1", "n2", 128),
+        new PushPullMessage(true, [new Member("x", _a, 3, MemberState.Suspect, 1_795_000_000_123), new Member("y", _b, 0, MemberState.Left)]),
         new PushPullMessage(false, []),
         new SettingsMessage("node-a", "partitions=1024 replicas=2"),
         new RefusedMessage("replicas differ (this node 3, cluster 2)"),
@@ -188,7 +191,7 @@ public sealed class CodecTests
         Assert.Equal(36, sealedSealer.Overhead);
         Assert.Equal(42, clear.Seal(MessageCodec.Encode(new PingMessage(5, "node-042", "node-007", address))).Length);
         Assert.Equal(12, clear.Seal(MessageCodec.Encode(new AckMessage(5))).Length);
-        Assert.Equal(25, MessageCodec.Encode(new AliveMessage(1, "node-042", address)).Length);
+        Assert.Equal(31, MessageCodec.Encode(new AliveMessage(1, "node-042", address, Generation: 1_795_000_000_000)).Length);
         Assert.Equal(39, MessageCodec.Encode(new SettingsMessage("node-042", new ClusterOptions().Compatibility)).Length);
     }
 }

@@ -55,12 +55,12 @@ public sealed class MembershipTests
         SwimNode accused = cluster.Nodes[1];
         var injector = new Injector(cluster);
 
-        injector.Send(cluster.Nodes[0], new SuspectMessage(accused.Incarnation, accused.Name, "stranger"));
+        injector.Send(cluster.Nodes[0], new SuspectMessage(accused.Incarnation, accused.Name, "stranger", accused.Generation));
         Assert.Equal(MemberState.Suspect, cluster.Nodes[0].Find(accused.Name)?.State);
         cluster.Run(TimeSpan.FromSeconds(2)); // gossip carries the suspicion to the accused and the refutation back
 
         Assert.Equal(2u, accused.Incarnation);
-        Assert.Equal(new Member(accused.Name, accused.Address, 2, MemberState.Alive), cluster.Nodes[0].Find(accused.Name));
+        Assert.Equal(new Member(accused.Name, accused.Address, 2, MemberState.Alive, accused.Generation), cluster.Nodes[0].Find(accused.Name));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class MembershipTests
         using TestCluster cluster = Joined(1, configure: Quiet);
         SwimNode node = cluster.Nodes[0];
 
-        new Injector(cluster).Send(node, new DeadMessage(5, node.Name, "stranger"));
+        new Injector(cluster).Send(node, new DeadMessage(5, node.Name, "stranger", node.Generation));
 
         Assert.Equal(6u, node.Incarnation);
         Assert.Equal(MemberState.Alive, node.Find(node.Name)?.State);
@@ -108,6 +108,46 @@ public sealed class MembershipTests
         Assert.Equal(7u, node.Find("z")?.Incarnation); // a live member's name cannot be taken by another address
         injector.Send(node, new DeadMessage(7, "z", "z"));
         Assert.Equal(MemberState.Left, State()); // dead from itself: it left
+    }
+
+    [Fact]
+    public void ANewGenerationSupersedesTheOldLifeWhateverItsIncarnation()
+    {
+        using TestCluster cluster = Joined(1, configure: Quiet);
+        SwimNode node = cluster.Nodes[0];
+        var injector = new Injector(cluster);
+        var z = new NodeAddress("10.8.8.8", 7946);
+        MemberState? State() => node.Find("z")?.State;
+
+        injector.Send(node, new AliveMessage(9, "z", z, Generation: 100));
+        injector.Send(node, new AliveMessage(1, "z", z, Generation: 200)); // z restarted: incarnation starts over
+        Assert.Equal(new Member("z", z, 1, MemberState.Alive, 200), node.Find("z"));
+        injector.Send(node, new SuspectMessage(9, "z", "y", Generation: 100));
+        injector.Send(node, new DeadMessage(9, "z", "y", Generation: 100));
+        Assert.Equal(MemberState.Alive, State()); // news about the previous life changes nothing
+        injector.Send(node, new AliveMessage(50, "z", z, Generation: 100));
+        Assert.Equal(new Member("z", z, 1, MemberState.Alive, 200), node.Find("z"));
+        injector.Send(node, new SuspectMessage(1, "z", "y", Generation: 200));
+        Assert.Equal(MemberState.Suspect, State()); // the new life is suspected at its own version
+        injector.Send(node, new AliveMessage(1, "z", new NodeAddress("10.8.8.9", 1), Generation: 300));
+        Assert.Equal(new Member("z", new NodeAddress("10.8.8.9", 1), 1, MemberState.Alive, 300), node.Find("z")); // a restart may move it
+    }
+
+    [Fact]
+    public void TheOldLifeOfItselfIsRefutedByTheNewOne()
+    {
+        using TestCluster cluster = Joined(2, configure: Quiet);
+        SwimNode node = cluster.Nodes[1];
+        var injector = new Injector(cluster);
+
+        // Someone still remembers a previous process under this name, with a higher incarnation than ours.
+        injector.Send(node, new AliveMessage(40, node.Name, node.Address, node.Generation - 1));
+        injector.Send(node, new DeadMessage(40, node.Name, "stranger", node.Generation - 1));
+
+        Assert.Equal(MemberState.Alive, node.Find(node.Name)?.State);
+        cluster.Run(TimeSpan.FromSeconds(2));
+        Assert.Equal(node.Generation, cluster.Nodes[0].Find(node.Name)?.Generation);
+        Assert.Equal(MemberState.Alive, cluster.Nodes[0].Find(node.Name)?.State);
     }
 
     [Fact]
@@ -319,7 +359,7 @@ public sealed class MembershipTests
         TimeSpan? back = cluster.RunUntil(() => cluster.Nodes.All(n => n.CountIn(MemberState.Alive) == 4), TimeSpan.FromSeconds(30));
 
         Assert.NotNull(back);
-        // It started at incarnation 1, learned from the seed that node-002 is dead at 1, and refuted.
-        Assert.True(restarted.Incarnation > 1);
+        // A new life: everyone holds it at its new generation, alive, whatever the old one's incarnation was.
+        Assert.All(cluster.Nodes, n => Assert.Equal(new Member("node-002", restarted.Address, restarted.Incarnation, MemberState.Alive, 1001), n.Find("node-002")));
     }
 }

@@ -47,7 +47,8 @@ internal sealed class TestCluster : IDisposable
 
     private SwimNode Create(int index, Action<ClusterOptions>? configure, int restart = 0)
     {
-        var options = new ClusterOptions { NodeName = $"node-{index:D3}" };
+        // A restart is a new life: its generation is higher than the first one's, as a real restart's start time is.
+        var options = new ClusterOptions { NodeName = $"node-{index:D3}", Generation = 1000 + (ulong)restart };
         configure?.Invoke(options);
         var node = new SwimNode(options, Network.CreateTransport(AddressOf(index)), Clock, _seed * 1000 + index + restart * 500, Log);
         node.Start();

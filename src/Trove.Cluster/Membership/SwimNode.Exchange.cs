@@ -178,7 +178,7 @@ public sealed partial class SwimNode
         if (_refusedNames.Count < 4096)
             _refusedNames.Add(name);
         if (_members.TryGetValue(name, out MemberEntry? entry) && entry.IsLive)
-            OnDead(new DeadMessage(entry.Incarnation, name, _self.Name));
+            OnDead(new DeadMessage(entry.Incarnation, name, _self.Name, entry.Generation));
     }
 
     private SettingsMessage Settings() => new(_self.Name, _options.Compatibility);

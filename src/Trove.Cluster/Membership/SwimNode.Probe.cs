@@ -17,6 +17,7 @@ public sealed partial class SwimNode
         public uint Seq { get; } = seq;
         public MemberEntry Target { get; } = target;
         public uint Incarnation { get; } = target.Incarnation;
+        public ulong Generation { get; } = target.Generation;
         public bool Acked { get; set; }
     }
 
@@ -31,7 +32,7 @@ public sealed partial class SwimNode
             _probe = null;
             _ackHandlers.Remove(previous.Seq);
             if (!previous.Acked && !_leaving)
-                OnSuspect(new SuspectMessage(previous.Incarnation, previous.Target.Name, _self.Name));
+                OnSuspect(new SuspectMessage(previous.Incarnation, previous.Target.Name, _self.Name, previous.Generation));
         }
         if (_leaving || NextProbeTarget() is not { } target)
             return;

@@ -17,8 +17,11 @@ public sealed partial class SwimNode
             return;
         if (isSelf)
         {
-            // Only we create alive messages about us; a newer one means someone remembers a previous life of ours.
-            if (alive.Incarnation > _self.Incarnation)
+            // Only we create alive messages about us; a newer one means someone remembers a previous run of ours with
+            // a higher incarnation, an older generation that someone still holds our previous process alive.
+            if (alive.Generation < _self.Generation)
+                Refute(0, "previous process still alive");
+            else if (alive.Generation == _self.Generation && alive.Incarnation > _self.Incarnation)
                 Refute(alive.Incarnation, "stale alive");
             return;
         }
@@ -26,12 +29,12 @@ public sealed partial class SwimNode
         if (_refusedNames.Contains(alive.Node))
             return;
         bool known = _members.TryGetValue(alive.Node, out MemberEntry? entry);
-        if (entry is not null && entry.Address != alive.Address && entry.IsLive)
+        if (entry is not null && entry.Address != alive.Address && entry.IsLive && alive.Generation == entry.Generation)
         {
             ClusterLog.AddressConflict(_logger, alive.Node, alive.Address, entry.Address);
             return;
         }
-        if (entry is not null && alive.Incarnation <= entry.Incarnation && known)
+        if (entry is not null && known && entry.CompareVersion(alive.Generation, alive.Incarnation) <= 0)
             return;
         if (entry is null)
         {
@@ -43,6 +46,7 @@ public sealed partial class SwimNode
         ClearSuspicion(entry);
         entry.Address = alive.Address;
         entry.Incarnation = alive.Incarnation;
+        entry.Generation = alive.Generation;
         entry.State = MemberState.Alive;
         QueueBroadcast(entry.Name, alive);
         Changed(entry);
@@ -50,16 +54,16 @@ public sealed partial class SwimNode
 
     private void OnSuspect(SuspectMessage suspect)
     {
-        if (!_members.TryGetValue(suspect.Node, out MemberEntry? entry) || suspect.Incarnation < entry.Incarnation)
+        if (!_members.TryGetValue(suspect.Node, out MemberEntry? entry) || entry.CompareVersion(suspect.Generation, suspect.Incarnation) < 0)
             return;
-        if (entry.Suspicion is { } suspicion)
+        if (entry.Suspicion is { } suspicion && suspect.Generation == entry.Generation)
         {
             // An independent accuser shortens the timeout; pass its confirmation on so others shorten theirs.
             if (suspicion.Confirm(suspect.From))
                 QueueBroadcast(entry.Name, suspect);
             return;
         }
-        if (entry.State != MemberState.Alive)
+        if (entry.State != MemberState.Alive && suspect.Generation == entry.Generation)
             return;
         if (entry == _self)
         {
@@ -67,31 +71,35 @@ public sealed partial class SwimNode
                 Refute(suspect.Incarnation, "suspicion");
             return;
         }
+        ClearSuspicion(entry); // a suspicion of an older life of the member ends with it
         entry.Incarnation = suspect.Incarnation;
+        entry.Generation = suspect.Generation;
         entry.State = MemberState.Suspect;
         int members = LiveMembers;
         // Lifeguard: expect SuspicionMult - 2 confirmations, fewer in a cluster too small to give them.
         int expected = members - 2 < _options.SuspicionMult - 2 ? 0 : _options.SuspicionMult - 2;
         TimeSpan min = Suspicion.MinTimeout(_options.SuspicionMult, members, _options.ProbeInterval);
         uint incarnation = suspect.Incarnation;
+        ulong generation = suspect.Generation;
         string name = entry.Name;
         entry.Suspicion = new Suspicion(suspect.From, expected, min, min * _options.SuspicionMaxTimeoutMult, _time,
-            () => Guarded(() => SuspicionExpired(name, incarnation)));
+            () => Guarded(() => SuspicionExpired(name, incarnation, generation)));
         QueueBroadcast(entry.Name, suspect);
         Changed(entry);
     }
 
-    private void SuspicionExpired(string name, uint incarnation)
+    private void SuspicionExpired(string name, uint incarnation, ulong generation)
     {
-        if (_members.TryGetValue(name, out MemberEntry? entry) && entry.State == MemberState.Suspect && entry.Incarnation == incarnation)
-            OnDead(new DeadMessage(incarnation, name, _self.Name));
+        if (_members.TryGetValue(name, out MemberEntry? entry) && entry.State == MemberState.Suspect
+            && entry.CompareVersion(generation, incarnation) == 0)
+            OnDead(new DeadMessage(incarnation, name, _self.Name, generation));
     }
 
     private void OnDead(DeadMessage dead)
     {
-        if (!_members.TryGetValue(dead.Node, out MemberEntry? entry) || dead.Incarnation < entry.Incarnation)
+        if (!_members.TryGetValue(dead.Node, out MemberEntry? entry) || entry.CompareVersion(dead.Generation, dead.Incarnation) < 0)
             return;
-        if (entry.State is MemberState.Dead or MemberState.Left)
+        if (entry.State is MemberState.Dead or MemberState.Left && dead.Generation == entry.Generation)
             return;
         if (entry == _self && !_leaving)
         {
@@ -100,6 +108,7 @@ public sealed partial class SwimNode
         }
         ClearSuspicion(entry);
         entry.Incarnation = dead.Incarnation;
+        entry.Generation = dead.Generation;
         entry.State = dead.From == dead.Node ? MemberState.Left : MemberState.Dead;
         QueueBroadcast(entry.Name, dead);
         Changed(entry);
@@ -110,9 +119,11 @@ public sealed partial class SwimNode
     {
         _self.Incarnation = Math.Max(_self.Incarnation, accusedIncarnation) + 1;
         ClusterLog.Refuting(_logger, accusation, _self.Incarnation);
-        QueueBroadcast(_self.Name, new AliveMessage(_self.Incarnation, _self.Name, _self.Address));
+        QueueBroadcast(_self.Name, SelfAlive());
         Changed(_self);
     }
+
+    private AliveMessage SelfAlive() => new(_self.Incarnation, _self.Name, _self.Address, _self.Generation);
 
     private static void ClearSuspicion(MemberEntry entry)
     {
@@ -131,13 +142,13 @@ public sealed partial class SwimNode
             switch (member.State)
             {
                 case MemberState.Alive:
-                    OnAlive(new AliveMessage(member.Incarnation, member.Name, member.Address));
+                    OnAlive(new AliveMessage(member.Incarnation, member.Name, member.Address, member.Generation));
                     break;
                 case MemberState.Left:
-                    OnDead(new DeadMessage(member.Incarnation, member.Name, member.Name));
+                    OnDead(new DeadMessage(member.Incarnation, member.Name, member.Name, member.Generation));
                     break;
                 default:
-                    OnSuspect(new SuspectMessage(member.Incarnation, member.Name, _self.Name));
+                    OnSuspect(new SuspectMessage(member.Incarnation, member.Name, _self.Name, member.Generation));
                     break;
             }
         }

@@ -42,7 +42,7 @@ public sealed partial class SwimNode : IDisposable
         _random = new Random(seed);
         _logger = logger ?? NullLogger.Instance;
         _sealer = new PacketSealer(options.ClusterName, options.SecretKey);
-        _self = new MemberEntry(options.NodeName, transport.LocalAddress) { State = MemberState.Alive, Incarnation = 1 };
+        _self = new MemberEntry(options.NodeName, transport.LocalAddress) { State = MemberState.Alive, Incarnation = 1, Generation = options.Generation };
         _members.Add(_self.Name, _self);
     }
 
@@ -52,6 +52,9 @@ public sealed partial class SwimNode : IDisposable
     public string Name => _self.Name;
 
     public NodeAddress Address => _self.Address;
+
+    /// <summary>This process's life (<see cref="Member.Generation"/>).</summary>
+    public ulong Generation => _self.Generation;
 
     /// <summary>This node's view of every member it knows, itself included, ordered by name.</summary>
     public IReadOnlyList<Member> Members
@@ -100,7 +103,7 @@ public sealed partial class SwimNode : IDisposable
             Every(_options.GossipInterval, GossipRound);
             Every(_options.PushPullInterval, PushPullRound);
             // Our own alive message goes out with the first packets, as memberlist's setAlive does.
-            QueueBroadcast(_self.Name, new AliveMessage(_self.Incarnation, _self.Name, _self.Address));
+            QueueBroadcast(_self.Name, SelfAlive());
         }
     }
 
@@ -115,7 +118,7 @@ public sealed partial class SwimNode : IDisposable
             if (_leaving)
                 return;
             _leaving = true;
-            OnDead(new DeadMessage(_self.Incarnation, _self.Name, _self.Name));
+            OnDead(new DeadMessage(_self.Incarnation, _self.Name, _self.Name, _self.Generation));
             GossipRound();
         });
     }

@@ -41,20 +41,24 @@ internal sealed record AckMessage(uint Seq) : ClusterMessage
     public override MessageType Type => MessageType.Ack;
 }
 
-/// <summary>Gossip: <see cref="Node"/> is alive at <see cref="Incarnation"/>.</summary>
-internal sealed record AliveMessage(uint Incarnation, string Node, NodeAddress Address) : ClusterMessage
+/// <summary>
+/// Gossip: <see cref="Node"/> is alive at <see cref="Incarnation"/> of its life <see cref="Generation"/> (see
+/// <see cref="Member.Generation"/>). Every message about a member carries both; (generation, incarnation) compared in
+/// that order is the member's version.
+/// </summary>
+internal sealed record AliveMessage(uint Incarnation, string Node, NodeAddress Address, ulong Generation = 0) : ClusterMessage
 {
     public override MessageType Type => MessageType.Alive;
 }
 
 /// <summary>Gossip: <see cref="From"/> suspects <see cref="Node"/> at <see cref="Incarnation"/>.</summary>
-internal sealed record SuspectMessage(uint Incarnation, string Node, string From) : ClusterMessage
+internal sealed record SuspectMessage(uint Incarnation, string Node, string From, ulong Generation = 0) : ClusterMessage
 {
     public override MessageType Type => MessageType.Suspect;
 }
 
 /// <summary>Gossip: <see cref="Node"/> is dead; when <see cref="From"/> is the node itself it left gracefully.</summary>
-internal sealed record DeadMessage(uint Incarnation, string Node, string From) : ClusterMessage
+internal sealed record DeadMessage(uint Incarnation, string Node, string From, ulong Generation = 0) : ClusterMessage
 {
     public override MessageType Type => MessageType.Dead;
 }

@@ -66,20 +66,20 @@ internal static class MessageCodec
                 w.VarUInt(m.Seq);
                 break;
             case AliveMessage m:
-                w.VarUInt(m.Incarnation); w.String(m.Node); w.Address(m.Address);
+                w.VarUInt(m.Incarnation); w.String(m.Node); w.Address(m.Address); w.VarULong(m.Generation);
                 break;
             case SuspectMessage m:
-                w.VarUInt(m.Incarnation); w.String(m.Node); w.String(m.From);
+                w.VarUInt(m.Incarnation); w.String(m.Node); w.String(m.From); w.VarULong(m.Generation);
                 break;
             case DeadMessage m:
-                w.VarUInt(m.Incarnation); w.String(m.Node); w.String(m.From);
+                w.VarUInt(m.Incarnation); w.String(m.Node); w.String(m.From); w.VarULong(m.Generation);
                 break;
             case PushPullMessage m:
                 w.Byte(m.Join ? (byte)1 : (byte)0);
                 w.VarUInt((uint)m.Members.Count);
                 foreach (Member member in m.Members)
                 {
-                    w.String(member.Name); w.Address(member.Address); w.VarUInt(member.Incarnation); w.Byte((byte)member.State);
+                    w.String(member.Name); w.Address(member.Address); w.VarUInt(member.Incarnation); w.Byte((byte)member.State); w.VarULong(member.Generation);
                 }
                 break;
             case SettingsMessage m:
@@ -113,16 +113,17 @@ internal static class MessageCodec
                     message = new AckMessage(seq);
                 break;
             case MessageType.Alive:
-                if (r.TryVarUInt(out uint incarnation) && r.TryString(out string node) && r.TryAddress(out NodeAddress address))
-                    message = new AliveMessage(incarnation, node, address);
+                if (r.TryVarUInt(out uint incarnation) && r.TryString(out string node) && r.TryAddress(out NodeAddress address)
+                    && r.TryVarULong(out ulong generation))
+                    message = new AliveMessage(incarnation, node, address, generation);
                 break;
             case MessageType.Suspect:
-                if (r.TryVarUInt(out incarnation) && r.TryString(out node) && r.TryString(out string from))
-                    message = new SuspectMessage(incarnation, node, from);
+                if (r.TryVarUInt(out incarnation) && r.TryString(out node) && r.TryString(out string from) && r.TryVarULong(out generation))
+                    message = new SuspectMessage(incarnation, node, from, generation);
                 break;
             case MessageType.Dead:
-                if (r.TryVarUInt(out incarnation) && r.TryString(out node) && r.TryString(out from))
-                    message = new DeadMessage(incarnation, node, from);
+                if (r.TryVarUInt(out incarnation) && r.TryString(out node) && r.TryString(out from) && r.TryVarULong(out generation))
+                    message = new DeadMessage(incarnation, node, from, generation);
                 break;
             case MessageType.PushPull:
                 message = TryDecodePushPull(ref r);
@@ -149,9 +150,10 @@ internal static class MessageCodec
         for (uint i = 0; i < count; i++)
         {
             if (!r.TryString(out string name) || !r.TryAddress(out NodeAddress address) || !r.TryVarUInt(out uint incarnation)
-                || !r.TryByte(out byte state) || state > (byte)MemberState.Left || name.Length == 0)
+                || !r.TryByte(out byte state) || state > (byte)MemberState.Left || name.Length == 0
+                || !r.TryVarULong(out ulong generation))
                 return null;
-            members.Add(new Member(name, address, incarnation, (MemberState)state));
+            members.Add(new Member(name, address, incarnation, (MemberState)state, generation));
         }
         return new PushPullMessage(join == 1, members);
     }

@@ -55,6 +55,22 @@ internal ref struct WireReader
         return false;
     }
 
+    public bool TryVarULong(out ulong value)
+    {
+        value = 0;
+        for (int shift = 0; shift < 70; shift += 7)
+        {
+            if (!TryByte(out byte b))
+                return false;
+            if (shift == 63 && b > 0x01)
+                return false; // more than 64 bits
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+                return true;
+        }
+        return false;
+    }
+
     public bool TryString(out string value)
     {
         value = "";

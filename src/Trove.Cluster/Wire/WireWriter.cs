@@ -32,6 +32,17 @@ internal sealed class WireWriter
         Byte((byte)value);
     }
 
+    /// <summary>LEB128 of a 64-bit value.</summary>
+    public void VarULong(ulong value)
+    {
+        while (value >= 0x80)
+        {
+            Byte((byte)(value | 0x80));
+            value >>= 7;
+        }
+        Byte((byte)value);
+    }
+
     /// <summary>A string of at most 255 UTF-8 bytes: length byte, then the bytes.</summary>
     public void String(string value)
     {

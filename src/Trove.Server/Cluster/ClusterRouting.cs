@@ -40,6 +40,9 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
 
     public PacketSealer Sealer { get; }
     public bool SyncReplication { get; }
+
+    /// <summary>Bytes per second of partition copies this node sends at most (--migration-rate); 0: no limit.</summary>
+    public long MigrationRate { get; set; }
     public PartitionOwnership Ownership { get; }
     public PeerListener Listener { get; }
     public PartitionMigrator Migrator { get; }
@@ -167,14 +170,14 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
         _queues.GetOrAdd(member, static (name, self) => new ReplicationQueue(name, (to, frame) => self.SendTo(to, frame.Span)), this);
 
     /// <summary>
-    /// Sends a payload to a member on its partition-0 connection: every replication frame, copy and announcement goes
-    /// there, so each member receives them as one ordered stream.
+    /// Sends a payload to a member on its replication connection (<see cref="PeerClients.ReplicationLane"/>): every
+    /// replication frame, copy and announcement goes there, so each member receives them as one ordered stream.
     /// </summary>
     internal Task<byte[]> SendTo(string member, ReadOnlySpan<byte> payload)
     {
         if (!Routes.Addresses.TryGetValue(member, out Trove.Cluster.NodeAddress address))
             return Task.FromException<byte[]>(new PeerUnavailableException($"{member} is no longer a member"));
-        return _peers.Send(member, address, 0, payload);
+        return _peers.Send(member, address, PeerClients.ReplicationLane, payload);
     }
 
     /// <summary>A new membership view: recompute ownership, drop what this node no longer owns, start owed copies.</summary>
@@ -189,21 +192,30 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
         Migrator.Kick();
     }
 
-    /// <summary>A copier finished <paramref name="partition"/> for the target <paramref name="targetId"/>.</summary>
-    public void MigrationDone(int partition, ulong targetId) => Drop(Ownership.MarkReceived(partition, targetId));
+    /// <summary>A copier finished <paramref name="partitions"/> for the target <paramref name="targetId"/>.</summary>
+    public void MigrationDone(IReadOnlyList<int> partitions, ulong targetId) => Drop(Ownership.MarkReceived(partitions, targetId));
 
+    /// <summary>
+    /// Drops partitions this node no longer owns. Never replicated (the new owners keep theirs); in store mode the
+    /// removals are logged, so a restart does not bring back data the node no longer owns.
+    /// </summary>
     internal void Drop(List<int> partitions)
     {
-        foreach (int p in partitions)
-            _context.Engine.DropPartition(p);
+        using (Replication.Suppress())
+        {
+            foreach (int p in partitions)
+                _context.Engine.DropPartition(p, reportDeletes: _context.Store is not null);
+        }
     }
 
-    internal static byte[] DonePayload(ulong targetId, int partition)
+    /// <summary>MigrationDone: kind, target fingerprint (u64), then each partition (u16), big-endian.</summary>
+    internal static byte[] DonePayload(ulong targetId, int[] partitions)
     {
-        var payload = new byte[11];
+        var payload = new byte[9 + 2 * partitions.Length];
         payload[0] = (byte)PeerRequestKind.MigrationDone;
         BinaryPrimitives.WriteUInt64BigEndian(payload.AsSpan(1), targetId);
-        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(9), (ushort)partition);
+        for (int i = 0; i < partitions.Length; i++)
+            BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(9 + 2 * i), (ushort)partitions[i]);
         return payload;
     }
 
@@ -226,8 +238,8 @@ internal static partial class RoutingLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Member} answers again")]
     public static partial void Reachable(ILogger logger, string member);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Copied partition {Partition} ({Items} items) to {Newcomers}")]
-    public static partial void Copied(ILogger logger, int partition, long items, string newcomers);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Copied {Partitions} partitions ({Items} items) to their new owners")]
+    public static partial void Copied(ILogger logger, int partitions, long items);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data movement finished: {Partitions} partitions copied, {Items} items")]
     public static partial void MovementFinished(ILogger logger, long partitions, long items);

@@ -127,6 +127,8 @@ public sealed class ClusterSetup
             return $"gossip port {options.GossipPort} is out of range (0-65535)";
         if (options.Replicas < 1)
             return "--replicas must be at least 1";
+        if (options.MigrationRateBytes < 0)
+            return "--migration-rate must be 0 (no limit) or more bytes per second";
         if (options.PeerTimeoutMilliseconds < 1)
             return "--peer-timeout must be at least 1 millisecond";
         if (string.IsNullOrEmpty(options.ClusterName) || System.Text.Encoding.UTF8.GetByteCount(options.ClusterName) > 255)

@@ -16,13 +16,25 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     private readonly SemaphoreSlim _kick = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
-    private long _partitionsCopied, _itemsCopied, _repaired;
+    /// <summary>Partitions per copy round trip.</summary>
+    internal const int ChunkPartitions = 128;
+
+    /// <summary>Item bytes per copy round trip, at most.</summary>
+    internal const long ChunkBytes = 4L << 20;
+
+    private long _partitionsCopied, _itemsCopied, _bytesCopied, _repaired, _owed;
 
     /// <summary>Partitions switched by the stall repair rather than by their copier.</summary>
     public long PartitionsRepaired => Interlocked.Read(ref _repaired);
 
     public long PartitionsCopied => Interlocked.Read(ref _partitionsCopied);
     public long ItemsCopied => Interlocked.Read(ref _itemsCopied);
+
+    /// <summary>Key and value bytes sent as copies, times the newcomers they went to.</summary>
+    public long BytesCopied => Interlocked.Read(ref _bytesCopied);
+
+    /// <summary>Partitions of the current pass this node still has to copy (0 when it owes none).</summary>
+    public long PartitionsOwed => Interlocked.Read(ref _owed);
 
     public void Start() => _loop ??= Task.Run(RunAsync);
 
@@ -68,17 +80,19 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         (ulong targetId, List<(int Partition, string[] Newcomers)> duties) = routing.Ownership.Duties();
         if (duties.Count == 0)
             return;
+        Interlocked.Exchange(ref _owed, duties.Count);
         long items = 0;
-        foreach ((int partition, string[] newcomers) in duties)
+        foreach (List<(int Partition, string[] Newcomers)> chunk in Chunks(duties))
         {
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
-                return; // the table moved on; the next pass works from the new one
-            long copied = await CopyAndAnnounceAsync(partition, newcomers, targetId).ConfigureAwait(false);
-            routing.MigrationDone(partition, targetId);
+                break; // the table moved on; the next pass works from the new one
+            long copied = await CopyAndAnnounceAsync(chunk, targetId, replace: true, stop).ConfigureAwait(false);
             items += copied;
-            Interlocked.Increment(ref _partitionsCopied);
-            RoutingLog.Copied(logger, partition, copied, string.Join(",", newcomers));
+            Interlocked.Add(ref _partitionsCopied, chunk.Count);
+            Interlocked.Add(ref _owed, -chunk.Count);
+            RoutingLog.Copied(logger, chunk.Count, copied);
         }
+        Interlocked.Exchange(ref _owed, 0);
         RoutingLog.MovementFinished(logger, duties.Count, items);
     }
 
@@ -94,44 +108,97 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         if (stalled.Count == 0)
             return;
         long items = 0;
-        foreach ((int partition, string[] targets) in stalled)
+        var held = stalled.Select(s => (s.Partition, routing.Context.Engine.CountPartition(s.Partition) > 0 ? s.Targets : [])).ToList();
+        foreach (List<(int Partition, string[] Newcomers)> chunk in Chunks(held))
         {
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
                 return;
-            string[] copyTo = routing.Context.Engine.CountPartition(partition) > 0 ? targets : [];
-            items += await CopyAndAnnounceAsync(partition, copyTo, targetId).ConfigureAwait(false);
-            routing.MigrationDone(partition, targetId);
+            items += await CopyAndAnnounceAsync(chunk, targetId, replace: false, stop).ConfigureAwait(false);
         }
         Interlocked.Add(ref _repaired, stalled.Count);
         MigrationLog.Repaired(logger, stalled.Count, items);
     }
 
     /// <summary>
-    /// Copies the partition to <paramref name="newcomers"/> (none: nothing to copy), then tells every other live member
-    /// it is done for <paramref name="targetId"/>. Returns the items copied.
+    /// Groups partitions so that one round trip (copy, acknowledgement, announcement) covers many of them: a cluster
+    /// of mostly small partitions would otherwise move at one partition per round trip (with --fsync always, per
+    /// fsync of the receiver). A chunk ends at <see cref="ChunkPartitions"/> partitions or about
+    /// <see cref="ChunkBytes"/> of item bytes (fewer under a low --migration-rate, so the pacing stays smooth).
     /// </summary>
-    private async Task<long> CopyAndAnnounceAsync(int partition, string[] newcomers, ulong targetId)
+    private IEnumerable<List<(int Partition, string[] Newcomers)>> Chunks(List<(int Partition, string[] Newcomers)> partitions)
     {
-        long copied = newcomers.Length > 0 ? await CopyAsync(partition, newcomers).ConfigureAwait(false) : 0;
-        await AnnounceAsync(targetId, partition).ConfigureAwait(false);
-        return copied;
+        long limit = routing.MigrationRate > 0 ? Math.Clamp(routing.MigrationRate / 4, 64 * 1024, ChunkBytes) : ChunkBytes;
+        var chunk = new List<(int, string[])>();
+        long bytes = 0;
+        foreach ((int partition, string[] newcomers) in partitions)
+        {
+            chunk.Add((partition, newcomers));
+            bytes += newcomers.Length > 0 ? routing.Context.Engine.PartitionBytes(partition) : 0;
+            if (chunk.Count >= ChunkPartitions || bytes >= limit)
+            {
+                yield return chunk;
+                chunk = [];
+                bytes = 0;
+            }
+        }
+        if (chunk.Count > 0)
+            yield return chunk;
     }
 
-    /// <summary>Queues a copy of every live item of the partition for each newcomer and waits until they have it.</summary>
-    private async Task<long> CopyAsync(int partition, string[] newcomers)
+    /// <summary>
+    /// Copies each partition of <paramref name="chunk"/> to its newcomers (none: nothing to copy), waits until they
+    /// have all of it, switches locally and tells every other live member the partitions are done for
+    /// <paramref name="targetId"/>; then waits as long as --migration-rate asks for the bytes sent. Returns the items
+    /// copied. <paramref name="replace"/>: this node is each partition's one copier, so the newcomers first drop what
+    /// they hold of it (a restarted node's stale data, keys deleted while it was away); the stall repair, where
+    /// several holders copy, only adds.
+    /// </summary>
+    private async Task<long> CopyAndAnnounceAsync(List<(int Partition, string[] Newcomers)> chunk, ulong targetId, bool replace, CancellationToken stop)
     {
-        var queues = newcomers.Select(routing.QueueFor).ToArray();
-        var visitor = new CopyVisitor(queues);
-        routing.Context.Engine.ForEachInPartition(partition, ref visitor);
-        Interlocked.Add(ref _itemsCopied, visitor.Count);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var queues = new HashSet<ReplicationQueue>();
+        long items = 0, bytes = 0;
+        foreach ((int partition, string[] newcomers) in chunk)
+        {
+            if (newcomers.Length == 0)
+                continue;
+            ReplicationQueue[] targets = [.. newcomers.Select(routing.QueueFor)];
+            queues.UnionWith(targets);
+            if (replace)
+            {
+                foreach (ReplicationQueue queue in targets)
+                    queue.AppendCopyBegin(partition);
+            }
+            var visitor = new CopyVisitor(targets);
+            routing.Context.Engine.ForEachInPartition(partition, ref visitor);
+            items += visitor.Count;
+            bytes += visitor.Bytes;
+        }
+        Interlocked.Add(ref _itemsCopied, items);
+        Interlocked.Add(ref _bytesCopied, bytes);
         await Task.WhenAll(queues.Select(q => q.WaitForQueuedAsync())).ConfigureAwait(false);
-        return visitor.Count;
+        int[] partitions = [.. chunk.Select(c => c.Partition)];
+        routing.MigrationDone(partitions, targetId);
+        await AnnounceAsync(targetId, partitions).ConfigureAwait(false);
+        await PaceAsync(bytes, started, stop).ConfigureAwait(false);
+        return items;
     }
 
-    /// <summary>Tells every other live member the partition now has its target owners.</summary>
-    private async Task AnnounceAsync(ulong targetId, int partition)
+    /// <summary>--migration-rate: after sending <paramref name="bytes"/>, waits until they have taken their share of the budget.</summary>
+    private async Task PaceAsync(long bytes, long started, CancellationToken stop)
     {
-        byte[] payload = ClusterRouting.DonePayload(targetId, partition);
+        long rate = routing.MigrationRate;
+        if (rate <= 0 || bytes == 0)
+            return;
+        TimeSpan due = TimeSpan.FromSeconds((double)bytes / rate) - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (due > TimeSpan.Zero)
+            await Task.Delay(due, stop).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells every other live member the partitions now have their target owners.</summary>
+    private async Task AnnounceAsync(ulong targetId, int[] partitions)
+    {
+        byte[] payload = ClusterRouting.DonePayload(targetId, partitions);
         RouteTable routes = routing.Routes;
         var sends = routes.Addresses.Keys.Where(m => m != routes.Local).Select(async member =>
         {
@@ -150,12 +217,14 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     private struct CopyVisitor(ReplicationQueue[] queues) : IItemReader
     {
         public long Count;
+        public long Bytes;
 
         public void Read(in ItemView item)
         {
             foreach (ReplicationQueue queue in queues)
                 queue.AppendStore(in item, copy: true);
             Count++;
+            Bytes += (item.Key.Length + item.Value.Length) * queues.Length;
         }
     }
 
@@ -172,15 +241,20 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
             return 0;
         int replicas = routing.Ownership.Replicas;
         Trove.Cluster.Placement.PartitionTable next = Trove.Cluster.Placement.PartitionTable.Empty.Rebuild(others, replicas);
-        ulong targetId = PartitionOwnership.Fingerprint(next.Members, replicas);
-        int handed = 0;
-        for (int p = 0; p < routes.Serving.Length && !stop.IsCancellationRequested; p++)
+        ulong targetId = routing.Ownership.FingerprintOf(next.Members);
+        var owed = new List<(int Partition, string[] Newcomers)>();
+        for (int p = 0; p < routes.Serving.Length; p++)
         {
-            if (!routes.Serving[p].Contains(routes.Local))
-                continue;
-            string[] newcomers = [.. next.OwnersOf(p).Where(m => !routes.Serving[p].Contains(m))];
-            await CopyAndAnnounceAsync(p, newcomers, targetId).ConfigureAwait(false);
-            handed++;
+            if (routes.Serving[p].Contains(routes.Local))
+                owed.Add((p, [.. next.OwnersOf(p).Where(m => !routes.Serving[p].Contains(m))]));
+        }
+        int handed = 0;
+        foreach (List<(int Partition, string[] Newcomers)> chunk in Chunks(owed))
+        {
+            if (stop.IsCancellationRequested)
+                break;
+            await CopyAndAnnounceAsync(chunk, targetId, replace: true, stop).ConfigureAwait(false);
+            handed += chunk.Count;
         }
         return handed;
     }

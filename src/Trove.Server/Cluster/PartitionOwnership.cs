@@ -28,6 +28,7 @@ internal sealed class PartitionOwnership
     private readonly Func<bool> _joining;
     private readonly int _replicas;
     private readonly Dictionary<ulong, HashSet<int>> _earlyDone = [];
+    private Dictionary<string, ulong> _generations = new(StringComparer.Ordinal);
     private string _local = "";
     private string[][] _serving = [];
     private string[][] _target = [];
@@ -88,10 +89,15 @@ internal sealed class PartitionOwnership
             _local = local;
             var live = snapshot.Members.Where(ClusterSnapshot.IsLive).ToDictionary(m => m.Name, m => m.Address, StringComparer.Ordinal);
             live.TryAdd(local, new NodeAddress("", 0));
+            var generations = snapshot.Members.Where(ClusterSnapshot.IsLive).ToDictionary(m => m.Name, m => m.Generation, StringComparer.Ordinal);
+            // A member that restarted under its name (a new generation) holds at most what its log kept: it stops
+            // serving at once, as if it had died, and gets its partitions copied back as a newcomer would.
+            var restarted = new HashSet<string>(generations.Where(g => g.Key != local && _generations.TryGetValue(g.Key, out ulong before) && before != g.Value).Select(g => g.Key), StringComparer.Ordinal);
+            _generations = generations;
             PartitionTable table = snapshot.Table.Members.Count > 0 ? snapshot.Table : PartitionTable.Empty.Rebuild([local], _replicas);
             int partitions = PartitionTable.PartitionCount;
             string[][] target = [.. Enumerable.Range(0, partitions).Select(p => table.OwnersOf(p).ToArray())];
-            ulong targetId = Fingerprint(table.Members, _replicas);
+            ulong targetId = FingerprintOf(table.Members);
             bool othersNow = live.Count > 1;
             var before = _serving;
 
@@ -109,7 +115,7 @@ internal sealed class PartitionOwnership
             }
             else
             {
-                serving = [.. _serving.Select((owners, p) => owners.Where(live.ContainsKey).ToArray() is { Length: > 0 } kept ? kept : target[p])];
+                serving = [.. _serving.Select((owners, p) => owners.Where(m => live.ContainsKey(m) && !restarted.Contains(m)).ToArray() is { Length: > 0 } kept ? kept : target[p])];
             }
             _sawOthers |= othersNow;
 
@@ -133,13 +139,14 @@ internal sealed class PartitionOwnership
         }
     }
 
-    /// <summary>A copier finished partition <paramref name="partition"/> for target <paramref name="targetId"/>: switch it. Returns partitions to drop.</summary>
-    public List<int> MarkReceived(int partition, ulong targetId)
+    /// <summary>
+    /// A copier finished <paramref name="partitions"/> for target <paramref name="targetId"/>: switch them, with one new
+    /// route table for all (a move announces partitions by the hundred). Returns partitions to drop.
+    /// </summary>
+    public List<int> MarkReceived(IReadOnlyList<int> partitions, ulong targetId)
     {
         lock (_gate)
         {
-            if ((uint)partition >= (uint)_serving.Length)
-                return [];
             if (targetId != _targetId)
             {
                 // A view this node has not reached yet (a leaving node hands over before it leaves): apply on arrival.
@@ -147,15 +154,28 @@ internal sealed class PartitionOwnership
                 {
                     if (!_earlyDone.TryGetValue(targetId, out HashSet<int>? set))
                         _earlyDone[targetId] = set = [];
-                    set.Add(partition);
+                    foreach (int partition in partitions)
+                    {
+                        if ((uint)partition < (uint)_serving.Length)
+                            set.Add(partition);
+                    }
                 }
                 return [];
             }
-            if (_serving[partition] == _target[partition])
+            string[][]? before = null;
+            foreach (int partition in partitions)
+            {
+                if ((uint)partition >= (uint)_serving.Length || _serving[partition] == _target[partition])
+                    continue;
+                if (before is null)
+                {
+                    before = _serving;
+                    _serving = (string[][])_serving.Clone();
+                }
+                _serving[partition] = _target[partition];
+            }
+            if (before is null)
                 return [];
-            var before = (string[][])_serving.Clone();
-            _serving = (string[][])_serving.Clone();
-            _serving[partition] = _target[partition];
             Publish(null);
             return Dropped(before);
         }
@@ -243,7 +263,17 @@ internal sealed class PartitionOwnership
         return dropped;
     }
 
-    /// <summary>FNV-1a 64 of the sorted member names and the replica count: the same on every node for the same view.</summary>
+    /// <summary>
+    /// The fingerprint of a table of <paramref name="members"/> (live ones) with their current generations: a member that
+    /// restarts makes a new target, so an announcement made for its previous life is never taken for the new one.
+    /// </summary>
+    public ulong FingerprintOf(IEnumerable<string> members)
+    {
+        lock (_gate)
+            return Fingerprint(members.Select(m => _generations.TryGetValue(m, out ulong g) ? $"{m}#{g}" : m), _replicas);
+    }
+
+    /// <summary>FNV-1a 64 of the sorted member keys and the replica count: the same on every node for the same view.</summary>
     public static ulong Fingerprint(IEnumerable<string> members, int replicas)
     {
         ulong hash = 14695981039346656037UL;

@@ -51,6 +51,7 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
             joining: () => _seeds.Length > 0,
             setup.Options.Replicas, setup.Options.SyncReplication,
             TimeSpan.FromMilliseconds(setup.Options.PeerTimeoutMilliseconds), loggers.CreateLogger("Trove.Routing"));
+        _routing.MigrationRate = setup.Options.MigrationRateBytes;
         context.Routing = _routing;
         // Alongside any observer already installed (the store-mode log), which this code need not know about.
         context.Engine.ChangeObserver = Trove.Storage.CompositeChangeObserver.Combine(context.Engine.ChangeObserver, _routing);

@@ -79,23 +79,16 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
             SessionResult outcome = session.Process(buffer, replies, out SequencePosition consumed, out SequencePosition examined);
             carried = buffer.Length - buffer.Slice(buffer.Start, consumed).Length;
             input.AdvanceTo(consumed, examined);
-            // Store mode: taken at once, before any await, so it is exactly this batch's appends (StoreAppends).
-            if (StoreAppends.Take() is { } appended && context.Store is { } store)
+            // Taken at once, before any await, so it is exactly this batch's log appends and replication (BatchDurability).
+            if (!await BatchDurability.Take(context))
             {
-                if (!await LogAcceptedAsync(appended, store))
-                {
-                    // The log did not take this batch's writes: its replies may claim success, so none is sent.
-                    // The client sees the connection drop, never an acknowledgement of a write that is not logged.
-                    connection.Abort(new ConnectionAbortedException("store mode: the log write failed"));
-                    break;
-                }
+                // The log did not take this batch's writes: its replies may claim success, so none is sent.
+                // The client sees the connection drop, never an acknowledgement of a write that is not logged.
+                connection.Abort(new ConnectionAbortedException("store mode: the log write failed"));
+                break;
             }
             if (assembler is not null)
             {
-                if (routing!.SyncReplication && Replication.TakeQueued())
-                {
-                    await routing.WaitForReplicasAsync(); // --sync-replication: the replicas have this batch's writes
-                }
                 if (assembler.HasPending)
                 {
                     await assembler.DrainAsync();
@@ -134,24 +127,6 @@ internal sealed class MemcacheConnectionHandler(ServerContext context, ILogger<M
             {
                 // The client is already gone: nobody to tell.
             }
-        }
-    }
-
-    /// <summary>
-    /// Waits until the log has taken the batch's last record: written to the OS, and fsynced under --fsync always
-    /// (the writer's task completes only then). False when it failed; the store counts and logs that.
-    /// </summary>
-    private static async ValueTask<bool> LogAcceptedAsync(Task appended, NodeStore store)
-    {
-        try
-        {
-            await appended;
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException)
-        {
-            store.NoteWriteFailed(ex);
-            return false;
         }
     }
 

@@ -48,6 +48,7 @@ internal static class ServerOptionTable
         new("--mode", null, "Store:Mode", OptionKind.Text, "cache", "cache (memory only) or store (every write logged in --data-dir and replayed at start)"),
         new("--data-dir", null, "Store:DataDir", OptionKind.Text, "none", "directory of the log; required with --mode store"),
         new("--fsync", null, "Store:Fsync", OptionKind.Text, "everysec", "store mode: always (reply after fsync), everysec (fsync every second) or no (the OS decides)"),
+        new("--migration-rate", null, "Cluster:MigrationRateBytes", OptionKind.Size, "0", "bytes per second of partition copies when data moves, with k/m/g suffix (0: no limit)"),
         new("--peer-timeout", null, "Cluster:PeerTimeoutMilliseconds", OptionKind.Integer, "1000", "milliseconds to wait for another node before trying the key's next owner"),
     ];
 }

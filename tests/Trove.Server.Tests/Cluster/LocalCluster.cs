@@ -13,8 +13,14 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<TroveNode> _nodes = [];
     private readonly Action<ClusterNodeOptions>? _configure;
+    private readonly Func<string, StoreOptions?>? _store;
+    private int _started;
 
-    private LocalCluster(Action<ClusterNodeOptions>? configure) => _configure = configure;
+    private LocalCluster(Action<ClusterNodeOptions>? configure, Func<string, StoreOptions?>? store)
+    {
+        _configure = configure;
+        _store = store;
+    }
 
     public IReadOnlyList<TroveNode> Nodes => _nodes;
 
@@ -35,25 +41,43 @@ internal sealed class LocalCluster : IAsyncDisposable
         },
     };
 
-    /// <summary>Starts <paramref name="count"/> nodes named n0, n1, ... all joining n0, and waits until they agree.</summary>
-    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null)
+    /// <summary>
+    /// Starts <paramref name="count"/> nodes named n0, n1, ... all joining n0, and waits until they agree.
+    /// <paramref name="store"/> gives a node's store settings by name (null: cache mode).
+    /// </summary>
+    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null, Func<string, StoreOptions?>? store = null)
     {
-        var cluster = new LocalCluster(configure);
+        var cluster = new LocalCluster(configure, store);
         for (int i = 0; i < count; i++)
             await cluster.AddNodeAsync();
         return cluster;
     }
 
     /// <summary>Starts one more node joined to the first live one and waits until every node agrees on the members and no data is moving.</summary>
-    public async Task<TroveNode> AddNodeAsync()
+    public Task<TroveNode> AddNodeAsync() => StartNodeAsync($"n{_started++}");
+
+    /// <summary>
+    /// Starts a node under <paramref name="name"/> again (a new process of a node killed before: in store mode with
+    /// its data directory), joined to the first live node, and waits until the cluster settled.
+    /// </summary>
+    public Task<TroveNode> RestartAsync(string name) => StartNodeAsync(name);
+
+    private async Task<TroveNode> StartNodeAsync(string name)
     {
-        string name = $"n{_nodes.Count}";
         ClusterNodeOptions options = Fast(name, _nodes.Count == 0 ? null : _nodes[0].GossipAddress!.Value.ToString());
         _configure?.Invoke(options);
-        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), options, configureLogging: null);
+        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), options, _store?.Invoke(name), FileLog.For(name));
         _nodes.Add(node);
         await WaitSettledAsync();
         return node;
+    }
+
+    /// <summary>Kills node <paramref name="index"/> without a word (as kill -9) and forgets it; the others are not waited for.</summary>
+    public async Task KillAsync(int index)
+    {
+        TroveNode node = _nodes[index];
+        _nodes.RemoveAt(index);
+        await node.KillAsync();
     }
 
     /// <summary>Stops node <paramref name="index"/> gracefully (it leaves) and waits until the rest agree.</summary>

@@ -16,6 +16,13 @@ internal sealed class PeerClients : IDisposable
 {
     public const int ConnectionsPerPeer = 2;
 
+    /// <summary>
+    /// The "partition" of the extra connection that carries replication, copies and announcements. Apart from the
+    /// forwarded requests on purpose: a forwarded write under --sync-replication is answered only when its replicas
+    /// acknowledged, and replies on one connection go back in order, so an acknowledgement queued behind such a write
+    /// on a shared connection (two nodes forwarding writes to each other) would wait for itself.
+    /// </summary>
+    public const int ReplicationLane = -1;
     private readonly PacketSealer _sealer;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Peer> _peers = new(StringComparer.Ordinal);
@@ -25,7 +32,7 @@ internal sealed class PeerClients : IDisposable
     private sealed class Peer(NodeAddress address)
     {
         public NodeAddress Address = address;
-        public readonly PeerConnection?[] Connections = new PeerConnection?[ConnectionsPerPeer];
+        public readonly PeerConnection?[] Connections = new PeerConnection?[ConnectionsPerPeer + 1];
         public long FailedAt;
     }
 
@@ -56,7 +63,7 @@ internal sealed class PeerClients : IDisposable
     private PeerConnection? ConnectionFor(string member, NodeAddress address, int partition, out Exception? refused)
     {
         refused = null;
-        int slot = partition % ConnectionsPerPeer;
+        int slot = partition == ReplicationLane ? ConnectionsPerPeer : partition % ConnectionsPerPeer;
         lock (_gate)
         {
             if (_disposed)

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Trove.Cluster.Wire;
 using Trove.Server.Memcache;
+using Trove.Server.Store;
 
 namespace Trove.Server.Cluster.Peers;
 
@@ -71,11 +72,18 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
         PipeReader input = PipeReader.Create(stream);
         PipeWriter output = PipeWriter.Create(stream);
         var executor = new PeerRequestExecutor(context);
+        var frames = new ArrayBufferWriter<byte>();
+        // Replies of batches still waiting to be durable, written in order by a chain of tasks. The loop goes on
+        // reading and executing meanwhile: a stream that stopped while its writes wait for their replicas could be
+        // the very stream those replicas' acknowledgements need (two nodes forwarding to each other under
+        // --sync-replication), a deadlock broken only by the peer timeout.
+        Task pending = Task.CompletedTask;
+        var failed = new CancellationTokenSource();
         try
         {
-            while (true)
+            while (!failed.IsCancellationRequested)
             {
-                ReadResult read = await input.ReadAsync();
+                ReadResult read = await input.ReadAsync(failed.Token);
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 bool refused = false;
                 Interlocked.Exchange(ref _lastRequest, System.Diagnostics.Stopwatch.GetTimestamp());
@@ -94,7 +102,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                             refused = true;
                             break;
                         }
-                        PeerFrame.Write(output, sealer, bytes.Span);
+                        PeerFrame.Write(frames, sealer, bytes.Span);
                     }
                 }
                 finally
@@ -102,17 +110,35 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                     Interlocked.Decrement(ref _executing);
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);
-                if (context.Routing is { SyncReplication: true } routing && Replication.TakeQueued())
-                    await routing.WaitForReplicasAsync(); // forwarded writes are answered once their replicas have them
-                if (output.UnflushedBytes > 0)
-                    await output.FlushAsync();
+                // Forwarded and replicated writes are acknowledged on the same terms as a client's: once logged here
+                // (store mode) and, under --sync-replication, held by their replicas. A failed log closes the stream
+                // unanswered, so the sender counts the write as not taken. Taken before any await (BatchDurability).
+                ValueTask<bool> durable = BatchDurability.Take(context);
+                if (pending.IsCompleted && durable.IsCompleted)
+                {
+                    if (!durable.Result)
+                        break;
+                    if (frames.WrittenCount > 0)
+                    {
+                        output.Write(frames.WrittenSpan);
+                        frames.ResetWrittenCount();
+                        await output.FlushAsync();
+                    }
+                }
+                else if (frames.WrittenCount > 0 || !durable.IsCompleted)
+                {
+                    byte[] replies = frames.WrittenSpan.ToArray();
+                    frames.ResetWrittenCount();
+                    pending = WriteWhenDurableAsync(pending, durable.AsTask(), replies, output, failed);
+                }
                 if (refused || read.IsCompleted || _aborted)
                     break;
             }
+            await pending;
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // The peer went away; it reconnects when it needs to.
+            // The peer went away, or a batch's log write failed; it reconnects when it needs to.
         }
         catch (Exception ex)
         {
@@ -120,8 +146,30 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
         }
         finally
         {
+            // The writer chain uses the output: it must be done (or failed) before the output is completed.
+            await pending.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await input.CompleteAsync();
             await output.CompleteAsync();
+            failed.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After the batches before it (<paramref name="previous"/>), waits for this batch to be durable and writes its
+    /// replies; a failed log ends the stream with nothing more written (<paramref name="failed"/> stops the reader).
+    /// </summary>
+    private static async Task WriteWhenDurableAsync(Task previous, Task<bool> durable, byte[] replies, PipeWriter output, CancellationTokenSource failed)
+    {
+        await previous;
+        if (!await durable)
+        {
+            failed.Cancel();
+            throw new OperationCanceledException("the log did not take this batch");
+        }
+        if (replies.Length > 0)
+        {
+            output.Write(replies);
+            await output.FlushAsync();
         }
     }
 

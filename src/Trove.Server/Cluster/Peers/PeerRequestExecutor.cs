@@ -16,6 +16,7 @@ internal sealed class PeerRequestExecutor(ServerContext context)
     private readonly ArrayBufferWriter<byte> _reply = new();
     private MemcacheSession? _text;
     private BinarySession? _binary;
+    private Action<int>? _dropForCopy;
 
     /// <summary>
     /// The reply payload for one request payload (empty for acknowledgements); null when the payload is malformed.
@@ -34,10 +35,12 @@ internal sealed class PeerRequestExecutor(ServerContext context)
                 return RunSession(_binary ??= BinarySession.ForPeer(context), body);
             case PeerRequestKind.Replicate:
                 return ApplyRecords(body) ? ReadOnlyMemory<byte>.Empty : null;
-            case PeerRequestKind.MigrationDone when body.Length == 10:
+            case PeerRequestKind.MigrationDone when body.Length >= 10 && body.Length % 2 == 0:
                 ulong target = BinaryPrimitives.ReadUInt64BigEndian(body.Span);
-                int partition = BinaryPrimitives.ReadUInt16BigEndian(body.Span[8..]);
-                context.Routing?.MigrationDone(partition, target);
+                var partitions = new int[(body.Length - 8) / 2];
+                for (int i = 0; i < partitions.Length; i++)
+                    partitions[i] = BinaryPrimitives.ReadUInt16BigEndian(body.Span[(8 + 2 * i)..]);
+                context.Routing?.MigrationDone(partitions, target);
                 return ReadOnlyMemory<byte>.Empty;
             case PeerRequestKind.Broadcast:
                 // Replicated state is not re-sent: a broadcast runs here only.
@@ -52,8 +55,12 @@ internal sealed class PeerRequestExecutor(ServerContext context)
     private bool ApplyRecords(ReadOnlyMemory<byte> records)
     {
         using (Replication.Suppress())
-            return ReplicationRecord.Apply(context.Engine, records, out _);
+            return ReplicationRecord.Apply(context.Engine, records, _dropForCopy ??= DropForCopy, out _);
     }
+
+    /// <summary>A copy of the partition begins: what this node holds of it goes (logged in store mode, never replicated).</summary>
+    private void DropForCopy(int partition) =>
+        context.Engine.DropPartition(partition, reportDeletes: context.Store is not null);
 
     /// <summary>Runs complete requests through <paramref name="session"/> until all are consumed (it yields every 20).</summary>
     private ReadOnlyMemory<byte> RunSession(IProtocolSession session, ReadOnlyMemory<byte> requests)

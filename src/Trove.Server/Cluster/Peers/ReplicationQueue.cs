@@ -60,6 +60,20 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
         }
     }
 
+    /// <summary>
+    /// Queues the start of a partition's copy: the receiver drops what it holds of the partition before the copy
+    /// records that follow, so data it kept from before (a restarted node's log) and keys deleted meanwhile do not
+    /// outlive the copy. Writes queued after this mark are applied after it, so none is lost.
+    /// </summary>
+    public void AppendCopyBegin(int partition)
+    {
+        lock (_gate)
+        {
+            ReplicationRecord.WriteCopyBegin(_records, partition);
+            Queued();
+        }
+    }
+
     /// <summary>Caller holds the gate: counts the record and makes sure a sender runs.</summary>
     private void Queued()
     {

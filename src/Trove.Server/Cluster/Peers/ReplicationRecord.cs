@@ -11,6 +11,7 @@ namespace Trove.Server.Cluster.Peers;
 /// store:  op=1:u8 bits:u8 keyLength:u16 key flags:u32 ttl:i32 cas:u64 valueLength:u32 value
 /// delete: op=2:u8 bits:u8 keyLength:u16 key
 /// copy:   op=3, then as store
+/// begin:  op=4:u8 0:u8 partition:u16          (a partition's copy starts: the receiver drops what it holds of it)
 /// </code>
 /// A store is applied as set (the primary's state wins); a copy, sent while a partition moves to a new owner, as add,
 /// so it never overwrites a write that reached the new owner after the copy was read.
@@ -22,6 +23,7 @@ internal static class ReplicationRecord
     private const byte StoreOp = 1;
     private const byte DeleteOp = 2;
     private const byte CopyOp = 3;
+    private const byte CopyBeginOp = 4;
     private const byte BinaryKeyBit = 1;
 
     /// <summary>Appends a store record of <paramref name="item"/> (<paramref name="copy"/>: a copy record).</summary>
@@ -53,11 +55,22 @@ internal static class ReplicationRecord
         output.Advance(4 + key.Length);
     }
 
+    /// <summary>Appends the mark that starts a copy of <paramref name="partition"/>.</summary>
+    public static void WriteCopyBegin(IBufferWriter<byte> output, int partition)
+    {
+        Span<byte> span = output.GetSpan(4);
+        span[0] = CopyBeginOp;
+        span[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], checked((ushort)partition));
+        output.Advance(4);
+    }
+
     /// <summary>
     /// Applies every record in <paramref name="records"/> to <paramref name="engine"/>. Returns false on a malformed
     /// record (the rest is skipped; the stream is then not trusted).
     /// </summary>
-    public static bool Apply(CacheEngine engine, ReadOnlyMemory<byte> records, out int applied)
+    /// <paramref name="dropPartition"/> empties a partition at a copy's begin mark.
+    public static bool Apply(CacheEngine engine, ReadOnlyMemory<byte> records, Action<int> dropPartition, out int applied)
     {
         applied = 0;
         while (!records.IsEmpty)
@@ -67,6 +80,16 @@ internal static class ReplicationRecord
                 return false;
             byte op = span[0];
             byte bits = span[1];
+            if (op == CopyBeginOp)
+            {
+                int partition = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
+                if (partition >= engine.PartitionCount)
+                    return false;
+                dropPartition(partition);
+                records = records[4..];
+                applied++;
+                continue;
+            }
             int keyLength = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
             if (span.Length < 4 + keyLength)
                 return false;
