@@ -23,6 +23,8 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
     private readonly ConcurrentDictionary<string, bool> _unreachable = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
     private readonly RouteTable _alone;
+    private readonly RouteTable _awaitingJoin;
+    private readonly Func<bool> _joining;
     private long _forwarded, _failovers, _forwardFailures;
 
     public ClusterRouting(ServerContext context, PacketSealer sealer, Func<bool> joining, int replicas, bool syncReplication, TimeSpan requestTimeout, ILogger logger)
@@ -33,7 +35,10 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
         SyncReplication = syncReplication;
         _peers = new PeerClients(sealer, requestTimeout, connectTimeout: requestTimeout);
         Ownership = new PartitionOwnership(joining, replicas);
+        _joining = joining;
         _alone = RouteTable.Alone("", PartitionTable.PartitionCount);
+        _awaitingJoin = new RouteTable("", [.. Enumerable.Range(0, PartitionTable.PartitionCount).Select(_ => Array.Empty<string>())],
+            [.. Enumerable.Range(0, PartitionTable.PartitionCount).Select(_ => Array.Empty<string>())], new Dictionary<string, Trove.Cluster.NodeAddress>(), awaitingJoin: true);
         Listener = new PeerListener(context, sealer, logger);
         Migrator = new PartitionMigrator(this, logger);
     }
@@ -48,7 +53,8 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
     public PartitionMigrator Migrator { get; }
     internal ServerContext Context => _context;
 
-    public RouteTable Routes => Ownership.Routes ?? _alone;
+    /// <summary>The current routes; before the first membership view, a node that is to join serves nothing yet (see PartitionOwnership).</summary>
+    public RouteTable Routes => Ownership.Routes ?? (_joining() ? _awaitingJoin : _alone);
 
     public long Forwarded => Interlocked.Read(ref _forwarded);
     public long Failovers => Interlocked.Read(ref _failovers);
@@ -102,12 +108,14 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
                         PeerLog.Unreachable(_logger, owner, ex.Message);
                 }
             }
-            if (reply is not null)
+            if (reply is { Length: > 0 } && reply[0] == (byte)ForwardStatus.Executed)
             {
                 if (i > 0)
                     Interlocked.Increment(ref _failovers);
-                return stripEnd && reply.AsSpan().EndsWith("END\r\n"u8) ? reply.AsMemory(0, reply.Length - 5) : reply;
+                ReadOnlyMemory<byte> answer = reply.AsMemory(1);
+                return stripEnd && answer.Span.EndsWith("END\r\n"u8) ? answer[..^5] : answer;
             }
+            // NotServing (the owner is catching up or handed the partition over): the next owner, as if unreachable.
         }
         if (!ReferenceEquals(routes, Routes))
         {
@@ -201,11 +209,15 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
     /// </summary>
     internal void Drop(List<int> partitions)
     {
+        if (partitions.Count == 0)
+            return;
+        long items = 0;
         using (Replication.Suppress())
         {
             foreach (int p in partitions)
-                _context.Engine.DropPartition(p, reportDeletes: _context.Store is not null);
+                items += _context.Engine.DropPartition(p, reportDeletes: _context.Store is not null);
         }
+        RoutingLog.Dropped(_logger, partitions.Count, items, string.Join(",", partitions.Take(64)));
     }
 
     /// <summary>MigrationDone: kind, target fingerprint (u64), then each partition (u16), big-endian.</summary>
@@ -218,6 +230,9 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
             BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(9 + 2 * i), (ushort)partitions[i]);
         return payload;
     }
+
+    /// <summary>A copy of <paramref name="partition"/> to this node began: it dropped what it held (logged for diagnosis).</summary>
+    internal void NoteCopyBegins(int partition, long dropped) => RoutingLog.CopyBegins(_logger, partition, dropped, Routes.LocalOwns[partition]);
 
     /// <summary>Drops every node-to-node stream at once, in and out (a node dying, in tests).</summary>
     public void Abort()
@@ -240,6 +255,12 @@ internal static partial class RoutingLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Copied {Partitions} partitions ({Items} items) to their new owners")]
     public static partial void Copied(ILogger logger, int partitions, long items);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A copy of partition {Partition} begins: dropped the {Items} items held (serving it: {Serving})")]
+    public static partial void CopyBegins(ILogger logger, int partition, long items, bool serving);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped {Partitions} partitions this node no longer owns ({Items} items): {List}")]
+    public static partial void Dropped(ILogger logger, int partitions, long items, string list);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Data movement finished: {Partitions} partitions copied, {Items} items")]
     public static partial void MovementFinished(ILogger logger, long partitions, long items);

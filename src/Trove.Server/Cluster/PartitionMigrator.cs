@@ -87,6 +87,12 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
                 break; // the table moved on; the next pass works from the new one
             long copied = await CopyAndAnnounceAsync(chunk, targetId, replace: true, stop).ConfigureAwait(false);
+            if (copied < 0)
+            {
+                MigrationLog.CopyFailed(logger, chunk.Count);
+                Interlocked.Exchange(ref _owed, 0);
+                return; // a newcomer did not get it: nothing switched; the next pass (within a second) copies again
+            }
             items += copied;
             Interlocked.Add(ref _partitionsCopied, chunk.Count);
             Interlocked.Add(ref _owed, -chunk.Count);
@@ -113,7 +119,10 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         {
             if (stop.IsCancellationRequested || routing.Ownership.TargetId != targetId)
                 return;
-            items += await CopyAndAnnounceAsync(chunk, targetId, replace: false, stop).ConfigureAwait(false);
+            long copied = await CopyAndAnnounceAsync(chunk, targetId, replace: false, stop).ConfigureAwait(false);
+            if (copied < 0)
+                return;
+            items += copied;
         }
         Interlocked.Add(ref _repaired, stalled.Count);
         MigrationLog.Repaired(logger, stalled.Count, items);
@@ -149,21 +158,24 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     /// Copies each partition of <paramref name="chunk"/> to its newcomers (none: nothing to copy), waits until they
     /// have all of it, switches locally and tells every other live member the partitions are done for
     /// <paramref name="targetId"/>; then waits as long as --migration-rate asks for the bytes sent. Returns the items
-    /// copied. <paramref name="replace"/>: this node is each partition's one copier, so the newcomers first drop what
+    /// copied, or -1 when a newcomer did not get all of it (unreachable, or it went away): then nothing is switched or
+    /// announced, since a partition's ownership may switch only once its new owners hold all of it.
+    /// <paramref name="replace"/>: this node is each partition's one copier, so the newcomers first drop what
     /// they hold of it (a restarted node's stale data, keys deleted while it was away); the stall repair, where
     /// several holders copy, only adds.
     /// </summary>
     private async Task<long> CopyAndAnnounceAsync(List<(int Partition, string[] Newcomers)> chunk, ulong targetId, bool replace, CancellationToken stop)
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var queues = new HashSet<ReplicationQueue>();
+        var queues = new Dictionary<ReplicationQueue, long>(); // each newcomer's queue, and its position before the copy
         long items = 0, bytes = 0;
         foreach ((int partition, string[] newcomers) in chunk)
         {
             if (newcomers.Length == 0)
                 continue;
             ReplicationQueue[] targets = [.. newcomers.Select(routing.QueueFor)];
-            queues.UnionWith(targets);
+            foreach (ReplicationQueue queue in targets)
+                queues.TryAdd(queue, queue.Position);
             if (replace)
             {
                 foreach (ReplicationQueue queue in targets)
@@ -176,7 +188,9 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         }
         Interlocked.Add(ref _itemsCopied, items);
         Interlocked.Add(ref _bytesCopied, bytes);
-        await Task.WhenAll(queues.Select(q => q.WaitForQueuedAsync())).ConfigureAwait(false);
+        await Task.WhenAll(queues.Keys.Select(q => q.WaitForQueuedAsync())).ConfigureAwait(false);
+        if (queues.Any(q => q.Key.LostSince(q.Value)))
+            return -1;
         int[] partitions = [.. chunk.Select(c => c.Partition)];
         routing.MigrationDone(partitions, targetId);
         await AnnounceAsync(targetId, partitions).ConfigureAwait(false);
@@ -278,6 +292,9 @@ internal static partial class MigrationLog
 {
     [LoggerMessage(Level = LogLevel.Error, Message = "Copying partitions failed; retrying on the next change")]
     public static partial void Failed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A copy of {Partitions} partitions did not reach every new owner; copying again")]
+    public static partial void CopyFailed(ILogger logger, int partitions);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Partitions} partitions were still moving long after the table changed: copied what this node holds of them ({Items} items) to their owners and switched")]
     public static partial void Repaired(ILogger logger, int partitions, long items);

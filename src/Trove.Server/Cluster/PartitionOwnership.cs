@@ -35,6 +35,7 @@ internal sealed class PartitionOwnership
     private ulong _targetId;
     private long _targetSince;
     private bool _sawOthers;
+    private bool _awaitingJoin;
     private RouteTable? _routes;
 
     /// <param name="joining">Asked when this node first sees other members: whether it is the one arriving (it was given
@@ -105,6 +106,9 @@ internal sealed class PartitionOwnership
             if (_serving.Length == 0)
             {
                 serving = target; // first view: this node alone
+                // A node given seeds serves nothing until it has found them: what it answered alone would be undone
+                // by the copies it receives on arriving (or, restarted with a store, served from a stale log).
+                _awaitingJoin = !othersNow && _joining();
             }
             else if (!_sawOthers && othersNow && _joining())
             {
@@ -118,6 +122,7 @@ internal sealed class PartitionOwnership
                 serving = [.. _serving.Select((owners, p) => owners.Where(m => live.ContainsKey(m) && !restarted.Contains(m)).ToArray() is { Length: > 0 } kept ? kept : target[p])];
             }
             _sawOthers |= othersNow;
+            _awaitingJoin &= !othersNow;
 
             if (targetId != _targetId)
                 _targetSince = Stopwatch.GetTimestamp();
@@ -195,7 +200,11 @@ internal sealed class PartitionOwnership
         }
     }
 
-    /// <summary>Partitions still moving <see cref="RepairAfter"/> after the target changed, with their target owners other than this node.</summary>
+    /// <summary>
+    /// Partitions still moving <see cref="RepairAfter"/> after the target changed that this node serves, with their
+    /// target owners other than this node. A node that does not serve a partition (a newcomer, a restarted node whose
+    /// log may be stale) never repairs it: it waits for a serving owner's copy, or for <see cref="MigrationTimeout"/>.
+    /// </summary>
     public (ulong TargetId, List<(int Partition, string[] Targets)> Partitions) Stalled()
     {
         lock (_gate)
@@ -205,7 +214,7 @@ internal sealed class PartitionOwnership
                 return (_targetId, stalled);
             for (int p = 0; p < _serving.Length; p++)
             {
-                if (_serving[p] != _target[p])
+                if (_serving[p] != _target[p] && _serving[p].Contains(_local))
                     stalled.Add((p, [.. _target[p].Where(m => m != _local)]));
             }
             return (_targetId, stalled);
@@ -248,7 +257,7 @@ internal sealed class PartitionOwnership
         var replicateTo = new string[_serving.Length][];
         for (int p = 0; p < _serving.Length; p++)
             replicateTo[p] = [.. _serving[p].Union(_target[p]).Where(m => m != _local)];
-        Volatile.Write(ref _routes, new RouteTable(_local, _serving, replicateTo, addresses));
+        Volatile.Write(ref _routes, new RouteTable(_local, _serving, replicateTo, addresses, _awaitingJoin));
     }
 
     /// <summary>Partitions this node served or was to serve before and neither serves nor will serve now.</summary>

@@ -10,15 +10,27 @@ namespace Trove.Server.Cluster;
 /// </summary>
 internal sealed class RouteTable
 {
-    public RouteTable(string local, string[][] serving, string[][] replicateTo, IReadOnlyDictionary<string, NodeAddress> addresses)
+    /// <param name="local">This node's name.</param>
+    /// <param name="serving">Per partition, the serving owners, primary first.</param>
+    /// <param name="replicateTo">Per partition, the members a write made here is copied to.</param>
+    /// <param name="addresses">Data-stream address of every live member.</param>
+    /// <param name="awaitingJoin">
+    /// A node started to join a cluster that has not found it yet: it serves nothing (every request goes through
+    /// forwarding, which finds no owner), so nothing it answers can be undone by the copies it is about to receive.
+    /// </param>
+    public RouteTable(string local, string[][] serving, string[][] replicateTo, IReadOnlyDictionary<string, NodeAddress> addresses, bool awaitingJoin = false)
     {
         Local = local;
         Serving = serving;
         ReplicateTo = replicateTo;
         Addresses = addresses;
         LocalServes = new bool[serving.Length];
-        for (int p = 0; p < serving.Length; p++)
+        LocalOwns = new bool[serving.Length];
+        for (int p = 0; p < serving.Length && !awaitingJoin; p++)
+        {
             LocalServes[p] = serving[p].Length == 0 || serving[p][0] == local;
+            LocalOwns[p] = serving[p].Length == 0 || serving[p].Contains(local);
+        }
         Solo = addresses.Count <= 1;
     }
 
@@ -37,6 +49,12 @@ internal sealed class RouteTable
 
     /// <summary>Per partition, whether this node is its serving primary (or nobody is): requests run here.</summary>
     public bool[] LocalServes { get; }
+
+    /// <summary>
+    /// Per partition, whether this node is one of its serving owners (primary or replica): a forwarded request for it
+    /// may run here (a forwarder whose primary did not answer tries the next owner).
+    /// </summary>
+    public bool[] LocalOwns { get; }
 
     /// <summary>Data-stream address (the gossip address) of every live member.</summary>
     public IReadOnlyDictionary<string, NodeAddress> Addresses { get; }

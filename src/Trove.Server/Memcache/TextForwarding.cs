@@ -83,11 +83,11 @@ internal static class TextForwarding
         {
             ReadOnlySpan<byte> key = token.Of(line);
             routing.IsLocal(key, out int partition);
-            byte[] payload = new byte[1 + prefix.Length + key.Length + 2];
-            payload[0] = (byte)PeerRequestKind.ForwardText;
-            prefix.CopyTo(payload.AsSpan(1));
-            key.CopyTo(payload.AsSpan(1 + prefix.Length));
-            Crlf.CopyTo(payload.AsSpan(1 + prefix.Length + key.Length));
+            byte[] payload = ForwardPayload.Create(PeerRequestKind.ForwardText, partition, prefix.Length + key.Length + 2);
+            Span<byte> body = payload.AsSpan(ForwardPayload.HeaderLength);
+            prefix.CopyTo(body);
+            key.CopyTo(body[prefix.Length..]);
+            Crlf.CopyTo(body[(prefix.Length + key.Length)..]);
             output.AddPending(routing.Forward(partition, payload, [], stripEnd: true));
         }
         output.Write("END\r\n"u8);
@@ -96,11 +96,11 @@ internal static class TextForwarding
 
     private static void Send(ClusterRouting routing, ReplyAssembler output, int partition, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, byte[] failure)
     {
-        var payload = new byte[1 + line.Length + 2 + block.Length];
-        payload[0] = (byte)PeerRequestKind.ForwardText;
-        line.CopyTo(payload.AsSpan(1));
-        Crlf.CopyTo(payload.AsSpan(1 + line.Length));
-        block.CopyTo(payload.AsSpan(3 + line.Length));
+        byte[] payload = ForwardPayload.Create(PeerRequestKind.ForwardText, partition, line.Length + 2 + (int)block.Length);
+        Span<byte> body = payload.AsSpan(ForwardPayload.HeaderLength);
+        line.CopyTo(body);
+        Crlf.CopyTo(body[line.Length..]);
+        block.CopyTo(body[(line.Length + 2)..]);
         output.AddPending(routing.Forward(partition, payload, failure, stripEnd: false));
     }
 }

@@ -58,6 +58,32 @@ public sealed class PeerStreamTests
     }
 
     [Fact]
+    public async Task AForwardedRequestForAPartitionTheNodeDoesNotServeIsRefusedAndNotExecuted()
+    {
+        // One copy of each key: node n0 serves about half the partitions.
+        await using LocalCluster cluster = await LocalCluster.StartAsync(2, options => options.Replicas = 1);
+        using var peers = new PeerClients(new PacketSealer("trove", null), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+        var address = cluster[0].GossipAddress!.Value;
+        int executed = 0, refused = 0;
+        for (int i = 0; i < 64; i++)
+        {
+            byte[] request = System.Text.Encoding.ASCII.GetBytes($"set key{i} 0 0 1\r\nx\r\n");
+            int partition = Trove.Server.Cluster.ClusterRouting.PartitionOf(System.Text.Encoding.ASCII.GetBytes($"key{i}"));
+            byte[] payload = ForwardPayload.Create(PeerRequestKind.ForwardText, partition, request.Length);
+            request.CopyTo(payload, ForwardPayload.HeaderLength);
+            byte[] reply = await peers.Send("n0", address, partition, payload).WaitAsync(TimeSpan.FromSeconds(20));
+            if (reply is [(byte)ForwardStatus.NotServing])
+                refused++;
+            else if (reply.AsSpan().SequenceEqual([(byte)ForwardStatus.Executed, .. "STORED\r\n"u8]))
+                executed++;
+        }
+
+        Assert.Equal(64, executed + refused);
+        Assert.InRange(refused, 1, 63);
+        Assert.Equal(executed, (await Stats.ReadAsync(cluster[0].Port))["curr_items"]); // refused ones stored nothing
+    }
+
+    [Fact]
     public async Task APeerThatAcceptsAndNeverAnswersTimesOutAndIsThenRefusedAtOnce()
     {
         using var silent = new TcpListener(IPAddress.Loopback, 0);

@@ -51,14 +51,17 @@ internal sealed class TroveCluster : IDisposable
     /// <summary>A `--join` value: loopback gossip addresses on <paramref name="gossipPorts"/>, comma-separated.</summary>
     public static string Seeds(IEnumerable<int> gossipPorts) => string.Join(',', gossipPorts.Select(g => $"127.0.0.1:{g}"));
 
-    /// <summary>Starts a node (not waiting for it); <paramref name="gossipPort"/> 0 takes a free one.</summary>
-    public ClusterNode Start(string name, string? join, int gossipPort = 0)
+    /// <summary>
+    /// Starts a node (not waiting for it); <paramref name="gossipPort"/> and <paramref name="port"/> 0 take free ones;
+    /// <paramref name="extra"/> is appended to the command line (store mode, replication settings).
+    /// </summary>
+    public ClusterNode Start(string name, string? join, int gossipPort = 0, string extra = "", int port = 0)
     {
-        int port = TroveProcess.FreePort();
+        port = port == 0 ? TroveProcess.FreePort() : port;
         int gossip = gossipPort == 0 ? TroveProcess.FreePort() : gossipPort;
         string joinArgument = join is null ? "" : $" --join {join}";
         var process = TroveProcess.Start(
-            $"--config {_config} --port {port} --gossip-port {gossip} --node-name {name}{joinArgument}");
+            $"--config {_config} --port {port} --gossip-port {gossip} --node-name {name}{joinArgument} {extra}");
         var node = new ClusterNode(name, process, port, gossip);
         _nodes.Add(node);
         return node;

@@ -7,7 +7,11 @@ namespace Trove.Server.Cluster.Peers;
 /// <summary>What a node-to-node request frame asks for: its payload's first byte.</summary>
 internal enum PeerRequestKind : byte
 {
-    /// <summary>Complete text or meta requests, executed by the receiver as its own (never forwarded again); the reply is what a client would get.</summary>
+    /// <summary>
+    /// Complete text or meta requests for one partition (<c>partition:u16be</c> then the requests), executed by the
+    /// receiver as its own, never forwarded again. The reply is a <see cref="ForwardStatus"/> byte, then what a client
+    /// would get.
+    /// </summary>
     ForwardText = 1,
 
     /// <summary>One complete binary-protocol request packet, likewise.</summary>
@@ -21,6 +25,34 @@ internal enum PeerRequestKind : byte
 
     /// <summary>flush_all given to one node, passed to every other (the text request follows); empty reply.</summary>
     Broadcast = 6,
+}
+
+/// <summary>The first byte of a forwarded request's reply.</summary>
+internal enum ForwardStatus : byte
+{
+    /// <summary>Executed; the client's reply follows.</summary>
+    Executed = 0,
+
+    /// <summary>
+    /// Not executed: the receiver does not serve the partition (it restarted and is catching up, or it already handed
+    /// the partition over). The sender tries the partition's next owner, as for an unreachable one.
+    /// </summary>
+    NotServing = 1,
+}
+
+/// <summary>Builds forwarded-request payloads: kind, partition, then the request bytes.</summary>
+internal static class ForwardPayload
+{
+    public const int HeaderLength = 3;
+
+    /// <summary>A payload of <paramref name="bodyLength"/> request bytes after the header, which is filled in.</summary>
+    public static byte[] Create(PeerRequestKind kind, int partition, int bodyLength)
+    {
+        var payload = new byte[HeaderLength + bodyLength];
+        payload[0] = (byte)kind;
+        BinaryPrimitives.WriteUInt16BigEndian(payload.AsSpan(1), checked((ushort)partition));
+        return payload;
+    }
 }
 
 /// <summary>

@@ -29,10 +29,10 @@ internal sealed class PeerRequestExecutor(ServerContext context)
         var body = new ReadOnlyMemory<byte>(payload, 1, payload.Length - 1);
         switch ((PeerRequestKind)payload[0])
         {
-            case PeerRequestKind.ForwardText:
-                return RunSession(_text ??= MemcacheSession.ForPeer(context), body);
-            case PeerRequestKind.ForwardBinary:
-                return RunSession(_binary ??= BinarySession.ForPeer(context), body);
+            case PeerRequestKind.ForwardText when body.Length >= 2:
+                return Forwarded(_text ??= MemcacheSession.ForPeer(context), body);
+            case PeerRequestKind.ForwardBinary when body.Length >= 2:
+                return Forwarded(_binary ??= BinarySession.ForPeer(context), body);
             case PeerRequestKind.Replicate:
                 return ApplyRecords(body) ? ReadOnlyMemory<byte>.Empty : null;
             case PeerRequestKind.MigrationDone when body.Length >= 10 && body.Length % 2 == 0:
@@ -45,7 +45,10 @@ internal sealed class PeerRequestExecutor(ServerContext context)
             case PeerRequestKind.Broadcast:
                 // Replicated state is not re-sent: a broadcast runs here only.
                 using (Replication.Suppress())
+                {
+                    _reply.ResetWrittenCount();
                     RunSession(MemcacheSession.ForPeer(context), body);
+                }
                 return ReadOnlyMemory<byte>.Empty;
             default:
                 return null;
@@ -59,13 +62,33 @@ internal sealed class PeerRequestExecutor(ServerContext context)
     }
 
     /// <summary>A copy of the partition begins: what this node holds of it goes (logged in store mode, never replicated).</summary>
-    private void DropForCopy(int partition) =>
-        context.Engine.DropPartition(partition, reportDeletes: context.Store is not null);
+    private void DropForCopy(int partition)
+    {
+        long dropped = context.Engine.DropPartition(partition, reportDeletes: context.Store is not null);
+        if (context.Routing is { } routing)
+            routing.NoteCopyBegins(partition, dropped);
+    }
 
-    /// <summary>Runs complete requests through <paramref name="session"/> until all are consumed (it yields every 20).</summary>
+    /// <summary>
+    /// A forwarded request (partition, then the requests): executed only when this node serves the partition, so a node
+    /// that restarted and is still catching up, or handed the partition over, never answers from data it may lack.
+    /// </summary>
+    private ReadOnlyMemory<byte> Forwarded(IProtocolSession session, ReadOnlyMemory<byte> body)
+    {
+        int partition = BinaryPrimitives.ReadUInt16BigEndian(body.Span);
+        _reply.ResetWrittenCount();
+        if (context.Routing is { } routing && ((uint)partition >= (uint)routing.Routes.LocalOwns.Length || !routing.Routes.LocalOwns[partition]))
+        {
+            _reply.Write([(byte)ForwardStatus.NotServing]);
+            return _reply.WrittenMemory;
+        }
+        _reply.Write([(byte)ForwardStatus.Executed]);
+        return RunSession(session, body[2..]);
+    }
+
+    /// <summary>Runs complete requests through <paramref name="session"/> until all are consumed (it yields every 20); appends to the reply.</summary>
     private ReadOnlyMemory<byte> RunSession(IProtocolSession session, ReadOnlyMemory<byte> requests)
     {
-        _reply.ResetWrittenCount();
         var input = new ReadOnlySequence<byte>(requests);
         while (!input.IsEmpty)
         {

@@ -21,6 +21,7 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
     private ArrayBufferWriter<byte> _spare = NewBuffer();
     private long _queued;
     private long _acknowledged;
+    private long _lostUpTo; // the queue position after the last batch that failed to reach the member
     private bool _sending;
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
 
@@ -29,6 +30,19 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
     public long Dropped { get; private set; }
     public long Lost { get; private set; }
     public long Sent { get; private set; }
+
+    /// <summary>Records appended so far: a mark for <see cref="LostSince"/>.</summary>
+    public long Position
+    {
+        get
+        {
+            lock (_gate)
+                return _queued;
+        }
+    }
+
+    /// <summary>Whether a record appended after <paramref name="position"/> failed to reach the member (and was given up on).</summary>
+    public bool LostSince(long position) => Interlocked.Read(ref _lostUpTo) > position;
 
     /// <summary>Queues the item's new state (<paramref name="copy"/>: as a migration copy). Called under the item's partition lock.</summary>
     public void AppendStore(in Trove.Storage.ItemView item, bool copy = false)
@@ -127,6 +141,8 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
                 // The replica is gone; the failure detector will take it out of the table. These writes are lost to
                 // it, which in cache mode only costs misses if it comes back.
                 Lost += count;
+                lock (_gate)
+                    _lostUpTo = _acknowledged + count;
             }
             List<TaskCompletionSource> released = [];
             lock (_gate)

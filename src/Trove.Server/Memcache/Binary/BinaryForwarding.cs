@@ -28,10 +28,9 @@ internal static class BinaryForwarding
         if (routing.IsLocal(key, out int partition))
             return false;
         held.FlushTo(output); // replies stay in request order
-        var payload = new byte[1 + frame.Length + value.Length];
-        payload[0] = (byte)PeerRequestKind.ForwardBinary;
-        frame.CopyTo(payload.AsSpan(1));
-        value.CopyTo(payload.AsSpan(1 + frame.Length));
+        byte[] payload = ForwardPayload.Create(PeerRequestKind.ForwardBinary, partition, frame.Length + (int)value.Length);
+        frame.CopyTo(payload.AsSpan(ForwardPayload.HeaderLength));
+        value.CopyTo(payload.AsSpan(ForwardPayload.HeaderLength + frame.Length));
         output.AddPending(routing.Forward(partition, payload, Failure(in header), stripEnd: false));
         return true;
     }
