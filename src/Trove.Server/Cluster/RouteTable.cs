@@ -31,7 +31,7 @@ internal sealed class RouteTable
             LocalServes[p] = serving[p].Length == 0 || serving[p][0] == local;
             LocalOwns[p] = serving[p].Length == 0 || serving[p].Contains(local);
         }
-        Solo = addresses.Count <= 1;
+        Solo = addresses.Count <= 1 && !awaitingJoin; // sessions skip routing when solo: a node awaiting its join must not
     }
 
     /// <summary>A node alone: everything is local and nothing is copied anywhere.</summary>
@@ -59,6 +59,6 @@ internal sealed class RouteTable
     /// <summary>Data-stream address (the gossip address) of every live member.</summary>
     public IReadOnlyDictionary<string, NodeAddress> Addresses { get; }
 
-    /// <summary>No other live member.</summary>
+    /// <summary>No other live member, and not waiting to join any: requests run here without routing.</summary>
     public bool Solo { get; }
 }

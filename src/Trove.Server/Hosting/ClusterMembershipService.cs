@@ -45,6 +45,9 @@ internal sealed partial class ClusterMembershipService : IHostedService, IDispos
         if (!setup.Options.Enabled)
             return;
         var sealer = new PacketSealer(setup.Options.ClusterName, setup.SecretKey);
+        // Until the gossip address is bound (StartAsync), any seed counts: the client port may open first, and a node
+        // that is to join must not answer from its own data before it has (see PartitionOwnership).
+        _seeds = [.. setup.Seeds];
         _routing = new ClusterRouting(context, sealer,
             // A node given seeds (other than itself) is the one arriving: the members it finds keep serving what they
             // served until they have copied its share to it. (Not "holds no data": copies may reach it before it sees them.)

@@ -28,6 +28,21 @@ internal sealed class WriteLedger
     public static (string Key, string Value) Write(long n) =>
         n % 4 == 0 ? ($"o{n / 4 % OverwrittenKeys}", n.ToString(CultureInfo.InvariantCulture)) : ($"w{n}", $"value-{n}");
 
+    /// <summary>Called before write <paramref name="n"/> is sent: a value a reader may see from then on.</summary>
+    public void Sending(long n)
+    {
+        if (n % 4 != 0)
+            return;
+        (string key, _) = Write(n);
+        lock (_gate)
+        {
+            if (!_sent.TryGetValue(key, out HashSet<long>? values))
+                _sent[key] = values = [];
+            values.Add(n);
+        }
+    }
+
+    /// <summary>Write <paramref name="n"/> was answered (or failed).</summary>
     public void Sent(long n, bool acknowledged)
     {
         (string key, string value) = Write(n);
@@ -35,9 +50,6 @@ internal sealed class WriteLedger
         {
             if (n % 4 == 0)
             {
-                if (!_sent.TryGetValue(key, out HashSet<long>? values))
-                    _sent[key] = values = [];
-                values.Add(n);
                 if (acknowledged)
                 {
                     _lastAcknowledged[key] = Math.Max(n, _lastAcknowledged.GetValueOrDefault(key, -1));
@@ -106,6 +118,7 @@ internal static class ChaosClient
             ClusterNode node = nodes[(int)(n % nodes.Count)];
             (string key, string value) = WriteLedger.Write(n);
             bool stored = false;
+            ledger.Sending(n);
             try
             {
                 if (!connections.TryGetValue(node, out Connection? connection))
