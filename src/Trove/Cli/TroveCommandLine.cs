@@ -39,6 +39,7 @@ internal static class TroveCommandLine
         root.Subcommands.Add(MembersCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
         root.Subcommands.Add(ClusterUpCommand.Create());
+        root.Subcommands.Add(LeaveCommand.Create());
         return root;
     }
 

@@ -6,7 +6,7 @@ namespace Trove.Server.Tests.Executable;
 /// <summary>
 /// Issue 5's cluster chaos test: three store-mode `trove` processes (--fsync always, --replicas 2,
 /// --sync-replication), a steady writer and a reader; nodes are killed with SIGKILL at seeded moments and restarted
-/// with their data directories, a fourth joins, one leaves gracefully (SIGTERM), all while writes continue. At the
+/// with their data directories, a fourth joins, one leaves gracefully (`trove leave`), all while writes continue. At the
 /// end every acknowledged write is read back through every running node. A write counts as acknowledged only when
 /// its STORED arrived; one whose reply never came (its node died) may or may not be there, but a key overwritten
 /// later must never go back to an older acknowledged value (a rollback counts as lost).
@@ -33,7 +33,7 @@ public sealed class StoreChaosTests(ITestOutputHelper output) : IDisposable
     }
 
     private string Store(string name) =>
-        $"--mode store --data-dir \"{Path.Combine(_root, name)}\" --fsync always --sync-replication --replicas 2 --peer-timeout 3000 -vv";
+        $"--mode store --data-dir \"{Path.Combine(_root, name)}\" --fsync always --sync-replication --replicas 2 --peer-timeout 3000 --enable-shutdown -vv";
 
     private void Log(string line) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,7:F2} s  {line}");
 
@@ -77,10 +77,15 @@ public sealed class StoreChaosTests(ITestOutputHelper output) : IDisposable
         await ledger.WaitForMoreAsync(100);
         ClusterNode leaving = live.Pick(random);
         live.Remove(leaving);
-        leaving.Process.Terminate();
+        using (TroveProcess leave = TroveProcess.Start($"leave --node 127.0.0.1:{leaving.Port}"))
+        {
+            Assert.True(leave.WaitForExit(TimeSpan.FromSeconds(120)), "trove leave did not finish");
+            Assert.True(leave.ExitCode == 0, $"trove leave: exit {leave.ExitCode}: {leave.StandardOutput} {leave.StandardError}");
+        }
         Assert.True(leaving.Process.WaitForExit(TimeSpan.FromSeconds(60)), $"{leaving.Name} did not leave");
+        Assert.Equal(0, leaving.Process.ExitCode);
         await SettleAsync(live);
-        Log($"{leaving.Name} left gracefully (SIGTERM, exit {leaving.Process.ExitCode}); {ledger.Acknowledged} acknowledged");
+        Log($"{leaving.Name} left gracefully (trove leave); {ledger.Acknowledged} acknowledged");
 
         await ledger.WaitForMoreAsync(100);
         await stop.CancelAsync();
