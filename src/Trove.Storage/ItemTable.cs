@@ -84,6 +84,9 @@ internal unsafe struct ItemTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly int Next(int index) => ++index == _capacity ? 0 : index;
 
+    // Optimized from the first call: replay at start-up runs it a million times before tiering would (STORE.md).
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly ItemHeader* Find(ReadOnlySpan<byte> key, ulong hash, out int slot)
     {
         ulong tag = TagOf(hash);
@@ -140,7 +143,30 @@ internal unsafe struct ItemTable
         return entry <= Tombstone ? null : (ItemHeader*)(entry & AddressMask);
     }
 
+    /// <summary>
+    /// Grows the table, if needed, to the capacity that <paramref name="entries"/> insertions from empty would reach:
+    /// the smallest of the growth sequence, at or above the current one, that holds them at the maximum load. A bulk
+    /// load then rebuilds once instead of at every step (each rebuild hashes every key again from its item), and ends
+    /// with the same capacity, so the same memory, as growing one insertion at a time. Never shrinks. May rebuild the
+    /// table (slot indices change).
+    /// </summary>
+    public void Reserve(int entries)
+    {
+        int capacity = _capacity;
+        while (capacity < MaxCapacity && (long)(entries + _tombstones) * MaxLoadDenominator > (long)capacity * MaxLoadNumerator)
+        {
+            capacity = NextCapacity(capacity);
+        }
+
+        if (capacity != _capacity)
+        {
+            Rebuild(capacity);
+        }
+    }
+
     /// <summary>Adds an item whose key is known to be absent. May rebuild the table (slot indices change).</summary>
+    // Optimized from the first call: replay at start-up runs it a million times before tiering would (STORE.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Insert(ItemHeader* item, ulong hash)
     {
         if ((long)(_count + _tombstones + 1) * MaxLoadDenominator > (long)_capacity * MaxLoadNumerator)

@@ -17,6 +17,8 @@ public static class XxHash64
     private const ulong Prime5 = 0x27D4EB2F165667C5UL;
 
     /// <summary>Hashes <paramref name="data"/> with the given seed (0 for Trove keys).</summary>
+    // Optimized from the first call: replay at start-up runs it a million times before tiering would (STORE.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed = 0)
     {
         int length = data.Length;

@@ -173,6 +173,59 @@ public sealed unsafe class ItemTableTests : IDisposable
         Assert.Equal(-1, _table.FindSlotOf(other, hash));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(977)]
+    [InlineData(5000)]
+    public void ReserveReachesTheCapacityInsertionsWouldReachAndTheyThenRebuildNothing(int entries)
+    {
+        var grown = new ItemTable();
+        grown.Initialize(ItemTable.InitialCapacity);
+        try
+        {
+            for (int i = 0; i < entries; i++)
+            {
+                grown.Insert(NewItem($"grown:{i}", out ulong hash), hash);
+            }
+
+            _table.Reserve(entries);
+            int version = _table.Version;
+            for (int i = 0; i < entries; i++)
+            {
+                _table.Insert(NewItem($"key:{i}", out ulong hash), hash);
+            }
+
+            Assert.Equal(grown.Capacity, _table.Capacity);
+            Assert.Equal(version, _table.Version);
+            AssertAllPresent(entries);
+        }
+        finally
+        {
+            grown.Dispose();
+        }
+    }
+
+    [Fact]
+    public void ReserveKeepsEveryEntryAndNeverShrinks()
+    {
+        for (int i = 0; i < 500; i++)
+        {
+            _table.Insert(NewItem($"key:{i}", out ulong hash), hash);
+        }
+
+        int capacity = _table.Capacity;
+        _table.Reserve(10);
+        Assert.Equal(capacity, _table.Capacity);
+
+        _table.Reserve(100_000);
+        Assert.True(_table.Capacity * 4L >= 100_000 * 5L, $"capacity {_table.Capacity} cannot take 100000 at 4/5");
+        Assert.True(_table.Capacity * 4L < 100_000 * 5L * 3 / 2, "one step smaller would have done");
+        Assert.Equal(500, _table.Count);
+        AssertAllPresent(500);
+    }
+
     private void AssertAllPresent(int count) => Assert.Equal(count, CountFound(0, count));
 
     private int CountFound(int from, int to)

@@ -63,7 +63,8 @@ internal sealed class NodeStore : IDisposable
         fileSystem ??= LocalFileSystem.Instance;
         string directory = Path.GetFullPath(options.DataDir!);
         long started = Stopwatch.GetTimestamp();
-        var replay = new LogReplay(engine);
+        fileSystem.CreateDirectory(directory); // as Recovery.Run does: the estimate below lists it first
+        var replay = new LogReplay(engine, CompactionTrigger.LogBytes(fileSystem, directory));
         RecoveryResult result = Trove.Storage.Persistence.Recovery.Run(fileSystem, directory, replay.Apply);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         if (result.IsCorrupt)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Trove.Storage.Persistence;
 
@@ -18,6 +19,8 @@ public static class Crc32C
     /// Continues a running CRC register (not finalised): start from <c>~0u</c>, feed pieces in order, finish with
     /// <c>~register</c>. Used to checksum the type byte and the payload without copying them together.
     /// </summary>
+    // Optimized from the first call: replay at start-up runs it a million times before tiering would (STORE.md).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static uint Update(uint register, ReadOnlySpan<byte> data)
     {
         while (data.Length >= 8)
