@@ -22,7 +22,7 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     /// <summary>Item bytes per copy round trip, at most.</summary>
     internal const long ChunkBytes = 4L << 20;
 
-    private long _partitionsCopied, _itemsCopied, _bytesCopied, _repaired, _owed;
+    private long _partitionsCopied, _itemsCopied, _bytesCopied, _repaired, _owed, _verified;
 
     /// <summary>Partitions switched by the stall repair rather than by their copier.</summary>
     public long PartitionsRepaired => Interlocked.Read(ref _repaired);
@@ -32,6 +32,9 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
 
     /// <summary>Key and value bytes sent as copies, times the newcomers they went to.</summary>
     public long BytesCopied => Interlocked.Read(ref _bytesCopied);
+
+    /// <summary>Partition copies not made because the newcomer's digest already equalled this node's.</summary>
+    public long PartitionsVerified => Interlocked.Read(ref _verified);
 
     /// <summary>Partitions of the current pass this node still has to copy (0 when it owes none).</summary>
     public long PartitionsOwed => Interlocked.Read(ref _owed);
@@ -168,9 +171,16 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
     {
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var queues = new Dictionary<ReplicationQueue, long>(); // each newcomer's queue, and its position before the copy
+        if (replace && !await VerifyAsync(chunk, queues).ConfigureAwait(false))
+            return -1;
         long items = 0, bytes = 0;
-        foreach ((int partition, string[] newcomers) in chunk)
+        foreach ((int partition, string[] all) in chunk)
         {
+            // Newcomers whose digest equalled this node's (a restarted node whose log has the partition as it is) need
+            // no copy: they hold what this node held when the digest was queued, and every later write follows it.
+            string[] newcomers = replace ? [.. all.Where(m => routing.QueueFor(m).Differs(partition))] : all;
+            if (newcomers.Length < all.Length)
+                Interlocked.Add(ref _verified, all.Length - newcomers.Length);
             if (newcomers.Length == 0)
                 continue;
             ReplicationQueue[] targets = [.. newcomers.Select(routing.QueueFor)];
@@ -196,6 +206,29 @@ internal sealed class PartitionMigrator(ClusterRouting routing, ILogger logger) 
         await AnnounceAsync(targetId, partitions).ConfigureAwait(false);
         await PaceAsync(bytes, started, stop).ConfigureAwait(false);
         return items;
+    }
+
+    /// <summary>
+    /// Queues this node's digest of each partition of the chunk for its newcomers and waits for their verdicts
+    /// (<see cref="ReplicationQueue.Differs"/>). False when one did not get them (the chunk is retried later).
+    /// </summary>
+    private async Task<bool> VerifyAsync(List<(int Partition, string[] Newcomers)> chunk, Dictionary<ReplicationQueue, long> queues)
+    {
+        foreach ((int partition, string[] newcomers) in chunk)
+        {
+            if (newcomers.Length == 0)
+                continue;
+            ReplicationQueue[] targets = [.. newcomers.Select(routing.QueueFor)];
+            foreach (ReplicationQueue queue in targets)
+                queues.TryAdd(queue, queue.Position);
+            routing.Context.Engine.DigestPartition(partition, digest =>
+            {
+                foreach (ReplicationQueue queue in targets)
+                    queue.AppendVerify(partition, digest);
+            });
+        }
+        await Task.WhenAll(queues.Keys.Select(q => q.WaitForQueuedAsync())).ConfigureAwait(false);
+        return !queues.Any(q => q.Key.LostSince(q.Value));
     }
 
     /// <summary>--migration-rate: after sending <paramref name="bytes"/>, waits until they have taken their share of the budget.</summary>

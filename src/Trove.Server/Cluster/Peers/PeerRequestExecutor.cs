@@ -34,7 +34,7 @@ internal sealed class PeerRequestExecutor(ServerContext context)
             case PeerRequestKind.ForwardBinary when body.Length >= 2:
                 return Forwarded(_binary ??= BinarySession.ForPeer(context), body);
             case PeerRequestKind.Replicate:
-                return ApplyRecords(body) ? ReadOnlyMemory<byte>.Empty : null;
+                return ApplyRecords(body);
             case PeerRequestKind.MigrationDone when body.Length >= 10 && body.Length % 2 == 0:
                 ulong target = BinaryPrimitives.ReadUInt64BigEndian(body.Span);
                 var partitions = new int[(body.Length - 8) / 2];
@@ -55,10 +55,21 @@ internal sealed class PeerRequestExecutor(ServerContext context)
         }
     }
 
-    private bool ApplyRecords(ReadOnlyMemory<byte> records)
+    /// <summary>Applies replication records; the reply lists the verified partitions whose digest differed. Null: malformed.</summary>
+    private ReadOnlyMemory<byte>? ApplyRecords(ReadOnlyMemory<byte> records)
     {
+        var differing = new List<int>();
         using (Replication.Suppress())
-            return ReplicationRecord.Apply(context.Engine, records, _dropForCopy ??= DropForCopy, out _);
+        {
+            if (!ReplicationRecord.Apply(context.Engine, records, _dropForCopy ??= DropForCopy, differing, out _))
+                return null;
+        }
+        if (differing.Count == 0)
+            return ReadOnlyMemory<byte>.Empty;
+        var reply = new byte[2 * differing.Count];
+        for (int i = 0; i < differing.Count; i++)
+            BinaryPrimitives.WriteUInt16BigEndian(reply.AsSpan(2 * i), (ushort)differing[i]);
+        return reply;
     }
 
     /// <summary>A copy of the partition begins: what this node holds of it goes (logged in store mode, never replicated).</summary>

@@ -24,6 +24,7 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
     private long _lostUpTo; // the queue position after the last batch that failed to reach the member
     private bool _sending;
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> _differs = new();
 
     public string Member { get; } = member;
 
@@ -55,7 +56,7 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
                 return;
             }
             ReplicationRecord.WriteStore(_records, in item, copy);
-            Queued();
+            Queued(forRequest: !copy);
         }
     }
 
@@ -70,7 +71,7 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
                 return;
             }
             ReplicationRecord.WriteDelete(_records, key);
-            Queued();
+            Queued(forRequest: true);
         }
     }
 
@@ -84,15 +85,39 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
         lock (_gate)
         {
             ReplicationRecord.WriteCopyBegin(_records, partition);
-            Queued();
+            Queued(forRequest: false);
         }
     }
 
-    /// <summary>Caller holds the gate: counts the record and makes sure a sender runs.</summary>
-    private void Queued()
+    /// <summary>
+    /// Queues this node's digest of a partition (taken under the partition lock, so ordered with its writes); the
+    /// member compares it with its own when it gets there, and <see cref="Differs"/> tells the result once
+    /// acknowledged.
+    /// </summary>
+    public void AppendVerify(int partition, Trove.Storage.PartitionDigest digest)
+    {
+        lock (_gate)
+        {
+            _differs.TryRemove(partition, out _);
+            ReplicationRecord.WriteVerify(_records, partition, digest);
+            Queued(forRequest: false);
+        }
+    }
+
+    /// <summary>Whether the member's digest of <paramref name="partition"/> differed at its last acknowledged verify.</summary>
+    public bool Differs(int partition) => _differs.ContainsKey(partition);
+
+    /// <summary>
+    /// Caller holds the gate: counts the record and makes sure a sender runs. <paramref name="forRequest"/>: a request's
+    /// write on this thread, whose reply --sync-replication holds back. The migrator's records are not: marking its
+    /// thread would make the next batch that thread runs wait for every replica (a node-to-node stream waiting so could
+    /// wait for its own acknowledgement).
+    /// </summary>
+    private void Queued(bool forRequest)
     {
         _queued++;
-        Replication.NoteQueued();
+        if (forRequest)
+            Replication.NoteQueued();
         if (!_sending)
         {
             _sending = true;
@@ -133,7 +158,9 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
             }
             try
             {
-                await send(Member, batch.WrittenMemory).ConfigureAwait(false);
+                byte[] reply = await send(Member, batch.WrittenMemory).ConfigureAwait(false);
+                for (int i = 0; i + 1 < reply.Length; i += 2)
+                    _differs[System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(i))] = true;
                 Sent += count;
             }
             catch (PeerUnavailableException)

@@ -12,7 +12,9 @@ namespace Trove.Server.Cluster.Peers;
 /// delete: op=2:u8 bits:u8 keyLength:u16 key
 /// copy:   op=3, then as store
 /// begin:  op=4:u8 0:u8 partition:u16          (a partition's copy starts: the receiver drops what it holds of it)
+/// verify: op=5:u8 0:u8 partition:u16 count:u64 sum:u64  (the sender's digest here: the receiver compares its own)
 /// </code>
+/// The acknowledgement of a frame lists (u16 each) the partitions of its verify records whose digest differed.
 /// A store is applied as set (the primary's state wins); a copy, sent while a partition moves to a new owner, as add,
 /// so it never overwrites a write that reached the new owner after the copy was read.
 /// bits: 1 = the key was stored base64-encoded over meta (b), 2 = stale. ttl: seconds left, -1 = never expires.
@@ -24,6 +26,8 @@ internal static class ReplicationRecord
     private const byte DeleteOp = 2;
     private const byte CopyOp = 3;
     private const byte CopyBeginOp = 4;
+    private const byte VerifyOp = 5;
+    private const int VerifyLength = 4 + 16;
     private const byte BinaryKeyBit = 1;
 
     /// <summary>Appends a store record of <paramref name="item"/> (<paramref name="copy"/>: a copy record).</summary>
@@ -65,12 +69,25 @@ internal static class ReplicationRecord
         output.Advance(4);
     }
 
+    /// <summary>Appends the sender's digest of <paramref name="partition"/>, to be compared where it is applied.</summary>
+    public static void WriteVerify(IBufferWriter<byte> output, int partition, PartitionDigest digest)
+    {
+        Span<byte> span = output.GetSpan(VerifyLength);
+        span[0] = VerifyOp;
+        span[1] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(span[2..], checked((ushort)partition));
+        BinaryPrimitives.WriteInt64BigEndian(span[4..], digest.Count);
+        BinaryPrimitives.WriteUInt64BigEndian(span[12..], digest.Sum);
+        output.Advance(VerifyLength);
+    }
+
     /// <summary>
     /// Applies every record in <paramref name="records"/> to <paramref name="engine"/>. Returns false on a malformed
     /// record (the rest is skipped; the stream is then not trusted).
     /// </summary>
-    /// <paramref name="dropPartition"/> empties a partition at a copy's begin mark.
-    public static bool Apply(CacheEngine engine, ReadOnlyMemory<byte> records, Action<int> dropPartition, out int applied)
+    /// <paramref name="dropPartition"/> empties a partition at a copy's begin mark; a verify record whose digest differs
+    /// from this engine's adds its partition to <paramref name="differing"/>.
+    public static bool Apply(CacheEngine engine, ReadOnlyMemory<byte> records, Action<int> dropPartition, List<int> differing, out int applied)
     {
         applied = 0;
         while (!records.IsEmpty)
@@ -80,6 +97,20 @@ internal static class ReplicationRecord
                 return false;
             byte op = span[0];
             byte bits = span[1];
+            if (op == VerifyOp)
+            {
+                if (span.Length < VerifyLength)
+                    return false;
+                int verified = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);
+                if (verified >= engine.PartitionCount)
+                    return false;
+                var theirs = new PartitionDigest(BinaryPrimitives.ReadInt64BigEndian(span[4..]), BinaryPrimitives.ReadUInt64BigEndian(span[12..]));
+                if (engine.DigestPartition(verified) != theirs)
+                    differing.Add(verified);
+                records = records[VerifyLength..];
+                applied++;
+                continue;
+            }
             if (op == CopyBeginOp)
             {
                 int partition = BinaryPrimitives.ReadUInt16BigEndian(span[2..]);

@@ -60,6 +60,7 @@ internal static class ClusterStats
             stats.Number("migration_items_copied"u8, (ulong)routing.Migrator.ItemsCopied);
             stats.Number("migration_partitions_repaired"u8, (ulong)routing.Migrator.PartitionsRepaired);
             stats.Number("migration_partitions_owed"u8, (ulong)routing.Migrator.PartitionsOwed);
+            stats.Number("migration_partitions_verified"u8, (ulong)routing.Migrator.PartitionsVerified);
             stats.Number("migration_bytes_copied"u8, (ulong)routing.Migrator.BytesCopied);
             stats.Number("migration_rate"u8, (ulong)routing.MigrationRate);
         }
