@@ -6,36 +6,15 @@ Each line is one run: round, scenario, server (twemproxy|trove|trove-r2 for thro
 trove-local|trove-forwarded|twemproxy|memcached for scenario "forward"), then the load generator's
 JSON fields or {"failed": true}.
 """
-import statistics
 import sys
 from collections import defaultdict
 
 from summarize import load  # runs.jsonl grouped per scenario, the same for both scripts
+from summary_common import fmt, median, ratio, table
 
 BASELINE = "twemproxy"
 SYSTEM_ORDER = ["twemproxy", "trove", "trove-r2"]
 FORWARD_ORDER = ["trove-local", "trove-forwarded", "twemproxy", "memcached"]
-
-
-
-
-def fmt(value, digits=0):
-    return "failed" if value is None else f"{value:,.{digits}f}"
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
-def table(header, rows):
-    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
-    line = lambda row: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
-    return "\n".join([line(header)] + [line(r) for r in rows])
 
 
 def field(runs, rnd, server, name):

@@ -7,9 +7,13 @@ redis-always, trove-quiet, trove-compacting), then the load generator's JSON fie
 the fields the script adds, or {"failed": true}. Ratios are medians of the per-round ratios.
 """
 import json
-import statistics
 import sys
 from collections import defaultdict
+from summary_common import median, ratio, table, fmt as _fmt
+
+
+def fmt(value, digits=0, suffix=""):
+    return _fmt(value, digits, suffix, missing="-")
 
 
 def load(path):
@@ -20,27 +24,6 @@ def load(path):
                 r = json.loads(line)
                 runs[r["scenario"]][(r["round"], r["server"])] = r
     return runs
-
-
-def fmt(value, digits=0, suffix=""):
-    if value is None:
-        return "-"
-    return f"{value:,.{digits}f}{suffix}"
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def ratio(a, b):
-    return a / b if a is not None and b else None
-
-
-def table(header, rows):
-    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
-    line = lambda row: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
-    return "\n".join([line(header)] + [line(r) for r in rows])
 
 
 def rounds_of(runs):

@@ -6,9 +6,9 @@ Each line of runs.jsonl is one run: round, scenario, server (memcached|trove), t
 load generator's JSON fields, the memory fields compare.sh adds, or {"failed": true}.
 """
 import json
-import statistics
 import sys
 from collections import defaultdict
+from summary_common import fmt, median, ratio, table
 
 SERVERS = ("memcached", "trove")
 
@@ -21,27 +21,6 @@ def load(path):
                 r = json.loads(line)
                 runs[r["scenario"]][(r["round"], r["server"])] = r
     return runs
-
-
-def ratio(trove, memcached):
-    return trove / memcached if trove is not None and memcached else None
-
-
-def fmt(value, digits=0, suffix=""):
-    if value is None:
-        return "failed"
-    return f"{value:,.{digits}f}{suffix}"
-
-
-def median(values):
-    values = [v for v in values if v is not None]
-    return statistics.median(values) if values else None
-
-
-def table(header, rows):
-    widths = [max(len(str(row[i])) for row in [header] + rows) for i in range(len(header))]
-    line = lambda row: "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(row, widths)))
-    return "\n".join([line(header)] + [line(r) for r in rows])
 
 
 def rounds_of(runs):
