@@ -154,8 +154,7 @@ public sealed unsafe partial class CacheEngine
         item->Time = 0;
         item->ClientFlags = flags;
         item->ValueLength = valueLength;
-        item->KeyLength = (byte)key.Length;
-        key.CopyTo(new Span<byte>(ItemHeader.KeyPointer(item), key.Length));
+        ItemHeader.WriteKey(item, key);
     }
 
     private static void WriteValue(ItemHeader* item, int offset, in ReadOnlySequence<byte> value)
