@@ -71,6 +71,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
         PipeReader input = PipeReader.Create(stream);
         PipeWriter output = PipeWriter.Create(stream);
         var executor = new PeerRequestExecutor(context);
+        int maxFrameLength = PeerFrame.MaxFrameLengthFor(context.Engine.Options.MaxItemSize);
         try
         {
             while (true)
@@ -84,7 +85,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                 {
                     while (!_aborted)
                     {
-                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
+                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, maxFrameLength, out byte[] payload, out OpenResult why);
                         if (status == OperationStatus.NeedMoreData)
                             break;
                         ReadOnlyMemory<byte>? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
