@@ -110,6 +110,7 @@ public sealed class TroveNode : IAsyncDisposable
             {
                 MemoryLimitBytes = engine.MemoryLimitBytes,
                 MaxItemSize = engine.MaxItemSize,
+                MaxKeyLength = engine.MaxKeyLength,
                 PartitionCount = engine.PartitionCount,
                 GrowthFactor = engine.GrowthFactor,
                 EvictionDisabled = true,
