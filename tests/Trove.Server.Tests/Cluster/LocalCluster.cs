@@ -13,8 +13,15 @@ internal sealed class LocalCluster : IAsyncDisposable
 {
     private readonly List<TroveNode> _nodes = [];
     private readonly Action<ClusterNodeOptions>? _configure;
+    private readonly Func<string, EngineOptions>? _engine;
+    private readonly Func<string, StoreOptions?>? _store;
 
-    private LocalCluster(Action<ClusterNodeOptions>? configure) => _configure = configure;
+    private LocalCluster(Action<ClusterNodeOptions>? configure, Func<string, EngineOptions>? engine, Func<string, StoreOptions?>? store)
+    {
+        _configure = configure;
+        _engine = engine;
+        _store = store;
+    }
 
     public IReadOnlyList<TroveNode> Nodes => _nodes;
 
@@ -36,9 +43,14 @@ internal sealed class LocalCluster : IAsyncDisposable
     };
 
     /// <summary>Starts <paramref name="count"/> nodes named n0, n1, ... all joining n0, and waits until they agree.</summary>
-    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null)
+    /// <param name="count">How many nodes.</param>
+    /// <param name="configure">Changes each node's cluster options.</param>
+    /// <param name="engine">Each node's engine options by node name (default: the defaults).</param>
+    /// <param name="store">Each node's store options by node name (default: cache mode).</param>
+    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null,
+        Func<string, EngineOptions>? engine = null, Func<string, StoreOptions?>? store = null)
     {
-        var cluster = new LocalCluster(configure);
+        var cluster = new LocalCluster(configure, engine, store);
         for (int i = 0; i < count; i++)
             await cluster.AddNodeAsync();
         return cluster;
@@ -50,7 +62,8 @@ internal sealed class LocalCluster : IAsyncDisposable
         string name = $"n{_nodes.Count}";
         ClusterNodeOptions options = Fast(name, _nodes.Count == 0 ? null : _nodes[0].GossipAddress!.Value.ToString());
         _configure?.Invoke(options);
-        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), options, configureLogging: null);
+        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, _engine?.Invoke(name) ?? new EngineOptions(), options,
+            _store?.Invoke(name), configureLogging: null);
         _nodes.Add(node);
         await WaitSettledAsync();
         return node;
