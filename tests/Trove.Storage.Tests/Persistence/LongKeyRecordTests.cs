@@ -214,4 +214,57 @@ public sealed class LongKeyRecordTests
         Assert.Equal(state, Replay(records));
         Assert.Equal("round 3", Replay(records)[longKey].Value);
     }
+
+    /// <summary>A 64 MiB value on the real disk: logged, kept by compaction (a dead record beside it dropped), recovered byte for byte.</summary>
+    [Fact]
+    public async Task CompactionAndRecoveryKeepASixtyFourMegabyteValue()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "trove-bigvalue-" + Guid.NewGuid().ToString("N"));
+        IFileSystem fs = LocalFileSystem.Instance;
+        try
+        {
+            byte[] value = new byte[64 << 20];
+            new Random(3).NextBytes(value);
+            byte[] key = KeyOf(1000, (byte)'b');
+            byte[] dead = new byte[1 << 20];
+            RecoveryResult fresh = Recovery.Run(fs, dir, (in LogRecord _) => { });
+            using (LogWriter writer = LogWriter.Open(fs, dir, fresh.NextSequence, Options(FsyncPolicy.No, segmentLimit: 1 << 20)))
+            {
+                await writer.AppendAsync(LogRecord.Set("dead"u8, dead, 0, 0, 1));
+                await writer.AppendAsync(LogRecord.Set(key, value, 9, 0, 2));
+                await writer.AppendAsync(LogRecord.Delete("dead"u8));
+                await writer.AppendAsync(LogRecord.Set("active"u8, "x"u8, 0, 0, 3));
+                await writer.SyncAsync();
+                Assert.True(writer.ActiveSequence > 2, $"active segment {writer.ActiveSequence}");
+
+                CompactionResult? compaction = Compactor.Compact(fs, dir, writer, (k, cas) => k.SequenceEqual(key) ? cas == 2 : k.SequenceEqual("active"u8));
+                Assert.NotNull(compaction);
+                Assert.Equal(1, compaction.RecordsKept);
+                Assert.Equal(1, compaction.RecordsDropped); // the dead Set; its Delete stays in the active segment
+            }
+
+            int found = 0;
+            RecoveryResult recovered = Recovery.Run(fs, dir, (in LogRecord record) =>
+            {
+                if (record.Key.SequenceEqual(key))
+                {
+                    found++;
+                    Assert.Equal(RecordType.Set, record.Type);
+                    Assert.Equal(9u, record.ClientFlags);
+                    Assert.True(record.Value.SequenceEqual(value));
+                }
+                else
+                {
+                    // The active segment's records: the Delete of the dropped key, then "active".
+                    Assert.True(record.Key.SequenceEqual(record.Type == RecordType.Delete ? "dead"u8 : "active"u8));
+                }
+            });
+            Assert.False(recovered.IsCorrupt);
+            Assert.Equal(1, found);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
