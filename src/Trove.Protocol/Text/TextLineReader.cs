@@ -72,7 +72,7 @@ public static class TextLineReader
             : OperationStatus.InvalidData;
     }
 
-    /// <summary>Whether the input starts as a meta command does: "m" and one more letter.</summary>
+    /// <summary>Whether the input starts as every meta command does, with "m" (the parser judges the rest).</summary>
     private static bool StartsWithMeta(in ReadOnlySequence<byte> input)
         => new SequenceReader<byte>(input).TryPeek(out byte first) && first == (byte)'m';
 
