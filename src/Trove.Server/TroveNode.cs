@@ -87,6 +87,10 @@ public sealed class TroveNode : IAsyncDisposable
         }
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(engine);
+        if (store.ValidateMaxKeyLength(engine.MaxKeyLength) is { } keyError)
+        {
+            throw new ArgumentException(keyError, nameof(engine));
+        }
         if (server.UdpPort != 0)
         {
             throw new ArgumentException("UDP is not supported: use -U 0 (the default).", nameof(server));
@@ -106,6 +110,7 @@ public sealed class TroveNode : IAsyncDisposable
             {
                 MemoryLimitBytes = engine.MemoryLimitBytes,
                 MaxItemSize = engine.MaxItemSize,
+                MaxKeyLength = engine.MaxKeyLength,
                 PartitionCount = engine.PartitionCount,
                 GrowthFactor = engine.GrowthFactor,
                 EvictionDisabled = true,

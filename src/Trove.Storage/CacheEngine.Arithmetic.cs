@@ -13,7 +13,7 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     public ArithmeticResult Arithmetic(ReadOnlySpan<byte> key, in ArithmeticRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return new ArithmeticResult(ArithmeticStatus.NotFound, 0, 0, 0);
         }

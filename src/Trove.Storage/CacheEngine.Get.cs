@@ -10,7 +10,7 @@ public sealed unsafe partial class CacheEngine
     public GetStatus Get<TReader>(ReadOnlySpan<byte> key, in GetRequest request, ref TReader reader)
         where TReader : IItemReader, allows ref struct
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return GetStatus.Miss;
         }

@@ -77,10 +77,11 @@ public sealed unsafe partial class CacheEngine
     private static void ForgetLinked(Partition part, ItemHeader* item)
     {
         item->Flags &= ~ItemFlags.Linked;
+        int size = ItemHeader.TotalSize(item);
         part.Counters.CurrItems--;
-        part.Counters.Bytes -= ItemHeader.TotalSize(item);
+        part.Counters.Bytes -= size;
         part.Tally(item->SlabClass, ClassTally.Items)--;
-        part.Tally(item->SlabClass, ClassTally.RequestedBytes) -= ItemHeader.TotalSize(item);
+        part.Tally(item->SlabClass, ClassTally.RequestedBytes) -= size;
     }
 
     /// <summary>
@@ -103,11 +104,12 @@ public sealed unsafe partial class CacheEngine
             part.Table.Insert(item, hash);
         }
 
+        int size = ItemHeader.TotalSize(item);
         part.Counters.CurrItems++;
         part.Counters.TotalItems++;
-        part.Counters.Bytes += ItemHeader.TotalSize(item);
+        part.Counters.Bytes += size;
         part.Tally(item->SlabClass, ClassTally.Items)++;
-        part.Tally(item->SlabClass, ClassTally.RequestedBytes) += ItemHeader.TotalSize(item);
+        part.Tally(item->SlabClass, ClassTally.RequestedBytes) += size;
         return item->Cas;
     }
 
@@ -154,8 +156,7 @@ public sealed unsafe partial class CacheEngine
         item->Time = 0;
         item->ClientFlags = flags;
         item->ValueLength = valueLength;
-        item->KeyLength = (byte)key.Length;
-        key.CopyTo(new Span<byte>(ItemHeader.KeyPointer(item), key.Length));
+        ItemHeader.WriteKey(item, key);
     }
 
     private static void WriteValue(ItemHeader* item, int offset, in ReadOnlySequence<byte> value)

@@ -6,7 +6,7 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Removes an item, or with meta flags marks it stale or empties its value.</summary>
     public DeleteStatus Delete(ReadOnlySpan<byte> key, in DeleteRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return DeleteStatus.NotFound;
         }
@@ -87,7 +87,7 @@ public sealed unsafe partial class CacheEngine
     /// <summary>touch: sets a new expiry on a live item (counts as a fetch, keeps the CAS).</summary>
     public TouchStatus Touch(ReadOnlySpan<byte> key, uint newExpiresAt)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return TouchStatus.NotFound;
         }

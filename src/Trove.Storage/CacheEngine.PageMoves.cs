@@ -311,12 +311,12 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     private bool TryMoveOut(SlabClass cls, ItemHeader* chunk, uint now, ref uint oldestEvicted)
     {
-        if ((chunk->Flags & ItemFlags.Linked) == 0 || ItemHeader.Size + chunk->KeyLength > cls.ChunkSize)
+        if ((chunk->Flags & ItemFlags.Linked) == 0 || !ItemHeader.TryReadKeyUnlocked(chunk, cls.ChunkSize, out ReadOnlySpan<byte> key))
         {
             return false;
         }
 
-        ulong hash = XxHash64.Hash(ItemHeader.Key(chunk));
+        ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         if (part.Lock.IsHeldByCurrentThread || !part.Lock.TryEnter())
         {

@@ -19,7 +19,7 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Stores <paramref name="value"/> (exactly the data bytes) under <paramref name="key"/> according to <paramref name="request"/>.</summary>
     public StoreResult Store(ReadOnlySpan<byte> key, in ReadOnlySequence<byte> value, in StoreRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return new StoreResult(StoreStatus.TooLarge, 0);
         }

@@ -166,7 +166,7 @@ public static class LogReader
             }
 
             byte type = rest[RecordFormat.FrameHeaderLength];
-            if (type is not ((byte)RecordType.Set or (byte)RecordType.Delete))
+            if (!RecordFormat.IsChangeType(type))
             {
                 continue;
             }

@@ -48,6 +48,11 @@ public sealed partial class LogWriter
                     _unsynced = true;
                 }
 
+                if (batch.Length > RetainedBufferSize)
+                {
+                    _spare = new byte[InitialBufferSize]; // batch is _spare: only this thread touches it until the next swap
+                }
+
                 bool syncNow = _options.Fsync == FsyncPolicy.Always || sync is not null || closing || PeriodicSyncDue(out _);
                 if (_unsynced && syncNow)
                 {

@@ -17,6 +17,10 @@ public sealed partial class LogWriter : IDisposable
 {
     private const int InitialBufferSize = 64 * 1024;
 
+    /// <summary>A batch buffer grown beyond this (a batch with a large value: items may be up to 1 GiB) is dropped
+    /// once written, so a node does not keep two buffers of its largest value for the rest of its life.</summary>
+    private const int RetainedBufferSize = 4 * 1024 * 1024;
+
     private readonly IFileSystem _fileSystem;
     private readonly string _directory;
     private readonly LogWriterOptions _options;

@@ -79,6 +79,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
         // --sync-replication), a deadlock broken only by the peer timeout.
         Task pending = Task.CompletedTask;
         var failed = new CancellationTokenSource();
+        int maxFrameLength = PeerFrame.MaxFrameLengthFor(context.Engine.Options.MaxItemSize);
         try
         {
             while (!failed.IsCancellationRequested)
@@ -92,7 +93,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                 {
                     while (!_aborted)
                     {
-                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
+                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, maxFrameLength, out byte[] payload, out OpenResult why);
                         if (status == OperationStatus.NeedMoreData)
                             break;
                         ReadOnlyMemory<byte>? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;

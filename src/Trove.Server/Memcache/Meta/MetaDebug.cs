@@ -23,7 +23,7 @@ internal static class MetaDebug
         }
 
         long total = MemcachedItemLayout.TotalSize(request.Key.Length, reader.ValueLength, reader.Flags);
-        MetaLineWriter line = MetaReplies.BeginLine(output);
+        MetaLineWriter line = MetaReplies.BeginLine(output, request.Key.Length);
         line.Append("ME "u8);
         if (request.Has(MetaFlags.Base64Key))
         {
