@@ -6,7 +6,7 @@ namespace Trove.Server.Store;
 /// <summary>
 /// Turns every item change the engine reports into a log record: the item's whole state (Set) or its removal
 /// (Delete). Runs under the partition lock, so a key's records reach the log in the order of its changes;
-/// <see cref="LogWriter.AppendAsync"/> only copies into memory, so it never blocks there.
+/// <see cref="LogWriter.AppendAsync(in LogRecord, out RecordLocation)"/> only copies into memory, so it never blocks there.
 /// </summary>
 internal sealed class PersistenceObserver(LogWriter writer, TimeProvider time) : IItemChangeObserver
 {
