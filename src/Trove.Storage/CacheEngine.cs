@@ -35,6 +35,8 @@ public sealed unsafe partial class CacheEngine : IDisposable
     private int _disposed;
     /// <summary><see cref="EngineOptions.EvictionDisabled"/>, fixed for the engine's life.</summary>
     private readonly bool _evictionDisabled;
+    /// <summary><see cref="ItemHeader.LocationBytes"/> with <see cref="EngineOptions.ValuesOnDisk"/>, else 0; fixed for the engine's life.</summary>
+    private readonly int _locationBytes;
 
     /// <summary>Creates an engine; throws <see cref="ArgumentOutOfRangeException"/> for invalid options.</summary>
     public CacheEngine(EngineOptions options, TimeProvider time)
@@ -59,6 +61,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
         Options = options;
         Time = time;
         _evictionDisabled = options.EvictionDisabled;
+        _locationBytes = options.ValuesOnDisk ? ItemHeader.LocationBytes : 0;
         _classTable = new SlabClassTable(options.GrowthFactor);
         _classes = new SlabClass[_classTable.LargestId + 1];
         for (int id = 1; id <= _classTable.LargestId; id++)

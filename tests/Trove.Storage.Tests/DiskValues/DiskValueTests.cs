@@ -1,0 +1,242 @@
+using System.Text;
+using static Trove.Storage.Tests.EngineTestHelpers;
+
+namespace Trove.Storage.Tests.DiskValues;
+
+/// <summary>Store mode's values on disk: an engine with a small memory limit holds many times as much data.</summary>
+public sealed class DiskValueTests
+{
+    private const long Limit = 4L << 20;
+    private readonly ManualTimeProvider _clock = new();
+
+    private (CacheEngine Engine, MemoryValueLog Log) Create(long limit = Limit)
+    {
+        var engine = new CacheEngine(new EngineOptions
+        {
+            MemoryLimitBytes = limit, PartitionCount = 16, EvictionDisabled = true, ValuesOnDisk = true,
+        }, _clock);
+        var log = new MemoryValueLog();
+        engine.ChangeObserver = log;
+        engine.ValueLog = log;
+        return (engine, log);
+    }
+
+    private static string ValueOf(int i, int length) => $"v{i}:" + new string((char)('a' + i % 26), length);
+
+    /// <summary>Stores <paramref name="count"/> values of about <paramref name="length"/> bytes; each must be stored.</summary>
+    private static void Fill(CacheEngine engine, int count, int length)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            StoreResult result = engine.Set($"key:{i}", ValueOf(i, length));
+            Assert.True(result.Status == StoreStatus.Stored, $"key:{i} {result.Status}");
+        }
+    }
+
+    private static void AssertAll(CacheEngine engine, int count, int length)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Capture got = engine.Get($"key:{i}", default, out GetStatus status);
+            Assert.True(status == GetStatus.Hit, $"key:{i} {status}");
+            Assert.Equal(ValueOf(i, length), got.Text);
+        }
+    }
+
+    [Fact]
+    public void FiveTimesTheMemoryLimitIsStoredAndReadsBack()
+    {
+        (CacheEngine engine, MemoryValueLog log) = Create();
+        using (engine)
+        {
+            Fill(engine, 2500, 8000); // about 20 MB in a 4 MB engine: almost five times
+            DiskValueStats disk = engine.GetDiskValueStats();
+            Assert.True(disk.ItemsOnDisk > 1500, $"{disk.ItemsOnDisk} on disk");
+            Assert.True(disk.Demotions >= disk.ItemsOnDisk);
+            // Stubs may take two pages above the limit while demoting (given back by the rebalance).
+            Assert.True(engine.GetStats().TotalMalloced <= Limit + (2 << 20), $"{engine.GetStats().TotalMalloced} bytes malloced");
+
+            AssertAll(engine, 2500, 8000);
+            DiskValueStats after = engine.GetDiskValueStats();
+            Assert.True(after.Reads > 1500, $"{after.Reads} reads, {after.ItemsOnDisk} on disk, {after.Promotions} promoted, {disk.ItemsOnDisk} on disk before");
+            Assert.Equal(0, engine.GetDiskValueStats().ReadErrors);
+            Assert.True(engine.GetStats().LimitMaxBytes == Limit);
+            Assert.True(log.Length > 4 * Limit, $"{log.Length} bytes logged");
+        }
+    }
+
+    [Fact]
+    public void ARecordNotYetWrittenKeepsItsValueInMemory()
+    {
+        (CacheEngine engine, MemoryValueLog log) = Create();
+        using (engine)
+        {
+            log.Written = 0; // nothing reached the file
+            int stored = 0;
+            for (int i = 0; i < 2500 && engine.Set($"key:{i}", ValueOf(i, 8000)).Status == StoreStatus.Stored; i++)
+            {
+                stored++;
+            }
+
+            Assert.True(stored < 2500, "a full engine with nothing written must refuse");
+            Assert.Equal(0, engine.GetDiskValueStats().ItemsOnDisk);
+            log.Written = null;
+            Fill(engine, 2500, 8000);
+            AssertAll(engine, 2500, 8000);
+        }
+    }
+
+    [Fact]
+    public void AppendIncrTouchAndInvalidateWorkOnValuesOnDisk()
+    {
+        (CacheEngine engine, MemoryValueLog _) = Create();
+        using (engine)
+        {
+            Assert.Equal(StoreStatus.Stored, engine.Set("counter", "41").Status);
+            Assert.Equal(StoreStatus.Stored, engine.Set("text", "hello").Status);
+            Assert.Equal(StoreStatus.Stored, engine.Set("touched", "kept", flags: 7).Status);
+            Assert.Equal(StoreStatus.Stored, engine.Set("stale", "old").Status);
+            Fill(engine, 2500, 8000); // pushes the first items out of memory (the demoter is fair but relentless)
+            DemoteEverything(engine);
+
+            ArithmeticResult incr = engine.Arithmetic(Bytes("counter"), new ArithmeticRequest { Increment = true, Delta = 1 });
+            Assert.Equal(ArithmeticStatus.Ok, incr.Status);
+            Assert.Equal(42UL, incr.Value);
+            Assert.Equal(StoreStatus.Stored, engine.Store(StoreMode.Append, "text", " world").Status);
+            Assert.Equal(TouchStatus.Touched, engine.Touch(Bytes("touched"), engine.ToExpiry(1000)));
+            Assert.Equal(DeleteStatus.Deleted, engine.Delete(Bytes("stale"), new DeleteRequest { Invalidate = true }));
+
+            DemoteEverything(engine);
+            Assert.Equal("42", engine.Get("counter").Text);
+            Assert.Equal("hello world", engine.Get("text").Text);
+            Capture touched = engine.Get("touched");
+            Assert.Equal("kept", touched.Text);
+            Assert.Equal(7u, touched.Flags);
+            Assert.Equal(1000, touched.Ttl);
+            Capture stale = engine.Get("stale");
+            Assert.Equal("old", stale.Text);
+            Assert.True(stale.Stale);
+        }
+    }
+
+    [Fact]
+    public void AReadFaultIsReportedAndNoValueIsShown()
+    {
+        (CacheEngine engine, MemoryValueLog log) = Create();
+        using (engine)
+        {
+            Fill(engine, 2500, 8000);
+            DemoteEverything(engine);
+            log.FailReads = true;
+            int unavailable = 0;
+            for (int i = 0; i < 2500; i++)
+            {
+                Capture got = engine.Get($"key:{i}", default, out GetStatus status);
+                if (status == GetStatus.ValueUnavailable)
+                {
+                    unavailable++;
+                    Assert.Equal(0, got.Reads);
+                }
+                else
+                {
+                    Assert.Equal(ValueOf(i, 8000), got.Text);
+                }
+            }
+
+            Assert.True(unavailable > 1500, $"{unavailable}");
+            Assert.Equal(unavailable, engine.GetDiskValueStats().ReadErrors);
+            log.FailReads = false;
+            AssertAll(engine, 2500, 8000);
+        }
+    }
+
+    [Fact]
+    public void ARecordThatIsNotTheItemsIsAReadErrorNotAValue()
+    {
+        (CacheEngine engine, MemoryValueLog log) = Create();
+        using (engine)
+        {
+            Assert.Equal(StoreStatus.Stored, engine.Set("victim", new string('x', 8000)).Status);
+            uint recordAt = (uint)RecordFormatOffsetOfFirstRecord();
+            Fill(engine, 2500, 8000);
+            DemoteEverything(engine);
+            log.Flip(recordAt + 40); // a byte inside the key: the CRC no longer matches
+            engine.Get("victim", default, out GetStatus status);
+            Assert.Equal(GetStatus.ValueUnavailable, status);
+            Assert.True(engine.GetDiskValueStats().ReadErrors >= 1);
+        }
+    }
+
+    [Fact]
+    public void AnEnumerationCarriesTheValuesOnDisk()
+    {
+        (CacheEngine engine, MemoryValueLog _) = Create();
+        using (engine)
+        {
+            Fill(engine, 2500, 8000);
+            DemoteEverything(engine);
+            Assert.True(engine.GetDiskValueStats().ItemsOnDisk > 1500);
+            var seen = new Dictionary<string, string>();
+            for (int p = 0; p < engine.PartitionCount; p++)
+            {
+                var copier = new Copier(seen);
+                engine.ForEachInPartition(p, ref copier);
+            }
+
+            Assert.Equal(2500, seen.Count);
+            for (int i = 0; i < 2500; i++)
+            {
+                Assert.Equal(ValueOf(i, 8000), seen[$"key:{i}"]);
+            }
+        }
+    }
+
+    [Fact]
+    public void RelocatedItemsReadFromTheirNewPlace()
+    {
+        (CacheEngine engine, MemoryValueLog log) = Create();
+        using (engine)
+        {
+            Assert.Equal(StoreStatus.Stored, engine.Set("moved", "the value").Status);
+            ValueLocation original = new(1, (uint)RecordFormatOffsetOfFirstRecord(), 0);
+            // Copy the record to the end of the file, as compaction would into a new segment.
+            Fill(engine, 2500, 8000);
+            DemoteEverything(engine);
+            byte[] record = new byte[8 + 1 + 22 + 5 + 9];
+            Assert.True(log.Read(original, record));
+            uint crc = BitConverter.ToUInt32(record, 4);
+            original = original with { Crc = crc };
+            Assert.False(engine.Relocate(Bytes("moved"), original with { Offset = 999 }, original with { Offset = 1 }));
+            engine.ChangeObserver!.OnItemChanged(0, new ItemView { Key = Bytes("moved"), Value = Bytes("the value"), Cas = CasOf(engine, "moved") });
+            ValueLocation to = log.TakeAppended();
+            Assert.True(engine.Relocate(Bytes("moved"), original, to));
+            log.Flip(original.Offset + 40); // the old copy is gone
+            Assert.Equal("the value", engine.Get("moved").Text);
+            Assert.Equal(1, engine.GetDiskValueStats().Relocations);
+        }
+    }
+
+    private static ulong CasOf(CacheEngine engine, string key) => engine.Get(key, new GetRequest { NoBump = true, NoValue = true }).Cas;
+
+    private static int RecordFormatOffsetOfFirstRecord() => Trove.Storage.Persistence.RecordFormat.SegmentHeaderRecordLength;
+
+    /// <summary>Runs the background demoter until it finds nothing more (the CLOCK needs a few passes).</summary>
+    private static void DemoteEverything(CacheEngine engine)
+    {
+        engine.SetMemoryLimit(1); // below anything: the demoter always runs
+        for (int round = 0; round < 64; round++)
+        {
+            if (engine.DemoteCold(100_000) == 0 && round > 4)
+            {
+                break;
+            }
+        }
+
+        engine.SetMemoryLimit(Limit);
+    }
+
+    private readonly struct Copier(Dictionary<string, string> seen) : IItemReader
+    {
+        public void Read(in ItemView item) => seen[Encoding.ASCII.GetString(item.Key)] = Encoding.ASCII.GetString(item.Value);
+    }
+}
