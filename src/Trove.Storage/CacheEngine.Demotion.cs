@@ -56,8 +56,9 @@ public sealed unsafe partial class CacheEngine
 
     /// <summary>
     /// <see cref="AllocateItem"/>, and when it fails with values on disk: demote cold items of the same class (their
-    /// chunks come free), then of any class with a rebalance (pages move to this class), and try again. Null only
-    /// when nothing more can leave memory (keys and metadata fill it). No lock held by the caller.
+    /// chunks come free), then of any class with a rebalance (pages move to this class), and try again; when nothing
+    /// could be demoted, wait for the log's queued records to be written first. Null only when nothing more can
+    /// leave memory (keys and metadata fill it). No lock held by the caller.
     /// </summary>
     private ItemHeader* AllocateItemOrDemote(int size, uint now)
     {
@@ -68,7 +69,7 @@ public sealed unsafe partial class CacheEngine
         }
 
         int classId = _classTable.ClassFor(size);
-        for (int round = 0; round < 3 && item == null; round++)
+        for (int round = 0; round < 4 && item == null; round++)
         {
             int demoted = Demote(DemotionBatch, round == 0 ? classId : AnyClass, now);
             if (round > 0)
@@ -77,11 +78,16 @@ public sealed unsafe partial class CacheEngine
             }
 
             item = AllocateItem(size, now);
-            if (item == null && demoted == 0 && round > 0)
+            if (item == null && demoted == 0)
             {
-                RebalanceMemory();
-                item = AllocateItem(size, now);
-                break;
+                if (round >= 2)
+                {
+                    break;
+                }
+
+                // Nothing could leave memory: perhaps the records are still in the writer's batch. Once written
+                // they may (back-pressure on the writing client rather than a refusal).
+                ValueLog?.WaitWritten();
             }
         }
 

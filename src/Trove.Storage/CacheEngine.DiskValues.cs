@@ -100,7 +100,8 @@ public sealed unsafe partial class CacheEngine
         Span<byte> record = buffer.AsSpan(0, recordLength);
         IValueLog? log = ValueLog;
         _disk.Read(recordLength);
-        if (log is not null && log.Read(trailer->ToValueLocation(), record)
+        bool readOk = log is not null && log.Read(trailer->ToValueLocation(), record);
+        if (readOk
             && RecordFormat.TryReadFrame(record, out int frameLength, out ReadOnlySpan<byte> body) == FrameStatus.Ok
             && frameLength == recordLength
             && BinaryPrimitives.ReadUInt32LittleEndian(record[4..]) == trailer->Crc
@@ -116,6 +117,11 @@ public sealed unsafe partial class CacheEngine
         }
 
         _disk.ReadFailed();
+        if (readOk)
+        {
+            log!.ReportMismatch(trailer->ToValueLocation());
+        }
+
         ArrayPool<byte>.Shared.Return(buffer);
         rented = null;
         value = default;

@@ -20,4 +20,13 @@ public interface IValueLog
     /// <summary>Reads exactly <c>destination.Length</c> bytes at <paramref name="location"/>; false when the file is
     /// missing or the read fails or comes up short (the caller counts it; the implementation may log it).</summary>
     bool Read(in ValueLocation location, Span<byte> destination);
+
+    /// <summary>
+    /// Blocks until every record appended so far is in its file (or the log has failed). The engine calls it with no
+    /// lock held when memory is full and nothing could leave it because the records were still queued.
+    /// </summary>
+    void WaitWritten();
+
+    /// <summary>A read succeeded but found another record than the item's (checksum, key, CAS or length differ): for the log.</summary>
+    void ReportMismatch(in ValueLocation location);
 }

@@ -4,6 +4,14 @@ namespace Trove.Storage.Persistence;
 /// (the engine holds the key with that CAS). Called from the compaction thread; must be thread-safe.</summary>
 public delegate bool LivenessCheck(ReadOnlySpan<byte> key, ulong cas);
 
+/// <summary>
+/// Called by <see cref="Compactor"/> once the compacted segment is written and the barrier passed, before the rename:
+/// <paramref name="oldLocations"/>[i] is where the i-th record of <paramref name="temporaryPath"/> was. Values on
+/// disk move their locations here, so none points into a segment about to be deleted. Must not throw for a
+/// location it does not know.
+/// </summary>
+public delegate void CompactionRelocation(string temporaryPath, ulong outputSequence, IReadOnlyList<RecordLocation> oldLocations);
+
 /// <summary>What one compaction did.</summary>
 public sealed record CompactionResult(
     int InputSegments, long InputBytes, long OutputBytes, long RecordsKept, long RecordsDropped, ulong OutputSequence);
@@ -31,8 +39,9 @@ public static class Compactor
     private const int OutputBufferSize = 1 << 20;
 
     /// <summary>Compacts the segments sealed by <paramref name="writer"/>, with its <see cref="LogWriter.SyncAsync"/> as the barrier.</summary>
-    public static CompactionResult? Compact(IFileSystem fileSystem, string directory, LogWriter writer, LivenessCheck isLive) =>
-        Compact(fileSystem, directory, writer.ActiveSequence, isLive, () => writer.SyncAsync().GetAwaiter().GetResult());
+    public static CompactionResult? Compact(IFileSystem fileSystem, string directory, LogWriter writer, LivenessCheck isLive,
+        CompactionRelocation? relocate = null) =>
+        Compact(fileSystem, directory, writer.ActiveSequence, isLive, () => writer.SyncAsync().GetAwaiter().GetResult(), relocate);
 
     /// <summary>
     /// Compacts every segment below <paramref name="activeSequence"/>; null when there is none.
@@ -41,7 +50,7 @@ public static class Compactor
     /// <exception cref="InvalidDataException">A sealed segment is damaged; nothing was changed (run recovery, which reports it).</exception>
     /// <exception cref="IOException">A file operation failed; the directory stays recoverable.</exception>
     public static CompactionResult? Compact(IFileSystem fileSystem, string directory, ulong activeSequence,
-        LivenessCheck isLive, Action durabilityBarrier)
+        LivenessCheck isLive, Action durabilityBarrier, CompactionRelocation? relocate = null)
     {
         List<SegmentFile> inputs = SegmentFiles.List(fileSystem, directory).FindAll(s => s.Sequence < activeSequence);
         if (inputs.Count == 0)
@@ -58,6 +67,7 @@ public static class Compactor
         long inputBytes = 0;
         long kept = 0;
         long dropped = 0;
+        List<RecordLocation>? moved = relocate is null ? null : [];
         try
         {
             Span<byte> header = stackalloc byte[RecordFormat.SegmentHeaderRecordLength];
@@ -72,6 +82,7 @@ public static class Compactor
                     if (record.Type == RecordType.Set && isLive(record.Key, record.Cas))
                     {
                         output.Append(record);
+                        moved?.Add(record.Location);
                         kept++;
                     }
                     else
@@ -108,6 +119,9 @@ public static class Compactor
             throw;
         }
 
+        // Locations move before the rename, to the temporary file (which readers open before it is renamed), so no
+        // location names a file that is about to change or go.
+        relocate?.Invoke(temp, outputSequence, moved!);
         fileSystem.Rename(temp, target);
         fileSystem.SyncDirectory(directory);
         for (int i = 0; i < inputs.Count - 1; i++)

@@ -160,6 +160,26 @@ public sealed partial class LogWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// Completes once everything appended before this call is written (and fsynced under <see cref="FsyncPolicy.Always"/>),
+    /// or has failed: the current batch's task, which never faults here.
+    /// </summary>
+    public Task WhenWritten()
+    {
+        Task batch;
+        lock (_gate)
+        {
+            if (_failedTask is not null || _batchDone is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            batch = _batchDone.Task;
+        }
+
+        return batch.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>Writes and fsyncs everything appended before this call, whatever the policy.</summary>
     public Task SyncAsync()
     {

@@ -76,6 +76,14 @@ internal sealed class MemoryValueLog : IValueLog, IItemChangeObserver
     public bool IsWritten(in ValueLocation location, int recordLength)
         => Written is not { } written || location.Offset + recordLength <= written;
 
+    public int Mismatches { get; private set; }
+
+    public void WaitWritten()
+    {
+    }
+
+    public void ReportMismatch(in ValueLocation location) => Mismatches++;
+
     public bool Read(in ValueLocation location, Span<byte> destination)
     {
         lock (_lock)
