@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using Trove.Server.Cluster.Peers;
 using Trove.Server.Tests.Infrastructure;
 using Trove.Storage;
 
@@ -74,5 +76,53 @@ public sealed class DiskValueNodeTests : IDisposable
         await AssertAllAsync(second.Port);
         Assert.Equal("STORED\r\nVALUE key7 7 10002\r\n" + ValueOf(7) + "!!\r\nEND\r\n",
             await StoreNode.SendAsync(second.Port, "append key7 0 0 2\r\n!!\r\nget key7\r\n"));
+    }
+
+    /// <summary>
+    /// Data movement and replication read items with ForEachInPartition: a copy of every partition, as replication
+    /// records, carries the values that were on disk, and applied to another engine gives back every value.
+    /// </summary>
+    [Fact]
+    public async Task ACopyOfEveryPartitionCarriesTheValuesOnDisk()
+    {
+        await using TroveNode node = await StartAsync(_dir.Options("no"));
+        await WriteAllAsync(node.Port);
+        CacheEngine source = node.Context.Engine;
+        Assert.True(source.GetDiskValueStats().ItemsOnDisk > Keys / 2);
+
+        using var copy = new CacheEngine(new EngineOptions { MemoryLimitBytes = 256L << 20 }, TimeProvider.System);
+        for (int partition = 0; partition < source.PartitionCount; partition++)
+        {
+            var records = new ArrayBufferWriter<byte>();
+            var visitor = new RecordWriter(records);
+            source.ForEachInPartition(partition, ref visitor);
+            Assert.True(ReplicationRecord.Apply(copy, records.WrittenMemory, out _));
+        }
+
+        Assert.Equal(Keys, copy.GetStats().CurrItems);
+        for (int i = 0; i < Keys; i++)
+        {
+            var reader = new ValueReader();
+            Assert.Equal(GetStatus.Hit, copy.Get(Encoding.ASCII.GetBytes($"key{i}"), default, ref reader));
+            Assert.Equal(ValueOf(i), reader.Value);
+            Assert.Equal((uint)i, reader.Flags);
+        }
+    }
+
+    private readonly struct RecordWriter(ArrayBufferWriter<byte> output) : IItemReader
+    {
+        public void Read(in ItemView item) => ReplicationRecord.WriteStore(output, in item, copy: true);
+    }
+
+    private struct ValueReader : IItemReader
+    {
+        public string? Value;
+        public uint Flags;
+
+        public void Read(in ItemView item)
+        {
+            Value = Encoding.ASCII.GetString(item.Value);
+            Flags = item.Flags;
+        }
     }
 }
