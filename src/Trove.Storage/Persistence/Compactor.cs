@@ -27,6 +27,8 @@ public sealed record CompactionResult(
 /// crash leaves a temp file, which recovery deletes: the inputs are untouched.</item>
 /// <item>barrier: the writer fsyncs everything appended so far. A record is dropped only because a newer change
 /// made it dead; that change's own record must be durable before the old one disappears.</item>
+/// <item>with values on disk, the <see cref="CompactionRelocation"/> re-points items to the temp file (read through a
+/// handle that follows it through the rename). Nothing on disk changes.</item>
 /// <item>rename the temp file over <c>log-K.trv</c>, fsync the directory. Atomic: after a crash either the old
 /// segment K or the compacted one is there, and either is a valid log.</item>
 /// <item>delete the older inputs, fsync the directory. A crash in between leaves segments below a compacted one;
