@@ -16,6 +16,8 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Pages the stubs' classes may take above the limit while demoting; <see cref="RebalanceMemory"/> returns
     /// as much once the demoted values' chunks are free (each demotion frees more than its stub takes).</summary>
     private const int StubReservePages = 2;
+    /// <summary>Items demoted per round while paying back pages stubs took above the limit.</summary>
+    private const int DebtBatch = 1024;
     /// <summary>Classes any: demote from every class.</summary>
     private const int AnyClass = 0;
 
@@ -45,13 +47,34 @@ public sealed unsafe partial class CacheEngine
             return 0;
         }
 
-        int demoted = Demote(maxItems, AnyClass, Now);
+        uint now = Now;
+        int demoted = Demote(maxItems, AnyClass, now);
         if (demoted > 0)
         {
             RebalanceMemory();
         }
 
+        PayStubDebt(now);
         return demoted;
+    }
+
+    /// <summary>
+    /// Stubs may have taken pages above the limit (<see cref="StubReservePages"/>); before freed chunks are reused,
+    /// demote until whole pages come free and return them, so memory comes back under the limit and the reserve is
+    /// there for the next demotion. Without this, new values would refill the freed chunks and the stubs' class could
+    /// find no page at all, with every value left in memory stuck there. No lock held by the caller.
+    /// </summary>
+    private void PayStubDebt(uint now)
+    {
+        for (int round = 0; round < 16 && _pages.Malloced > _pages.Limit; round++)
+        {
+            int demoted = Demote(DebtBatch, AnyClass, now);
+            int moved = RebalanceMemory();
+            if (demoted == 0 && moved == 0)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>
@@ -77,6 +100,7 @@ public sealed unsafe partial class CacheEngine
                 RebalanceMemory();
             }
 
+            PayStubDebt(now);
             item = AllocateItem(size, now);
             if (item == null && demoted == 0)
             {

@@ -216,6 +216,34 @@ public sealed class DiskValueTests
         }
     }
 
+    /// <summary>
+    /// The bound docs/STORE.md gives: when keys and metadata fill memory, each item costs its stub's 96-byte chunk
+    /// (8-byte keys) of the memory limit, so a 4 MB engine holds about 4 MB / 96 items (plus the stubs' reserve of two
+    /// pages), then refuses.
+    /// </summary>
+    [Fact]
+    public void KeysAndMetadataBoundTheItemsAnEngineHolds()
+    {
+        (CacheEngine engine, MemoryValueLog _) = Create();
+        using (engine)
+        {
+            string value = new('v', 1000);
+            int stored = 0;
+            while (stored < 200_000 && engine.Set($"k{stored:D7}", value).Status == StoreStatus.Stored)
+            {
+                stored++;
+            }
+
+            Assert.True(stored < 200_000, "keys and metadata must fill memory at last");
+            // 96-byte stubs within the limit plus the two-page reserve, and a page of values still in memory.
+            Assert.InRange(stored, (int)(Limit / 96), (int)((Limit + (2 << 20)) / 96) + 1000);
+            Assert.True(engine.GetStats().TotalMalloced <= Limit + (2 << 20));
+            Assert.Equal(StoreStatus.OutOfMemory, engine.Set("one-more", value).Status);
+            Assert.Equal(value, engine.Get("k0000000").Text);
+            Assert.Equal(value, engine.Get($"k{stored - 1:D7}").Text);
+        }
+    }
+
     private static ulong CasOf(CacheEngine engine, string key) => engine.Get(key, new GetRequest { NoBump = true, NoValue = true }).Cas;
 
     private static int RecordFormatOffsetOfFirstRecord() => Trove.Storage.Persistence.RecordFormat.SegmentHeaderRecordLength;
