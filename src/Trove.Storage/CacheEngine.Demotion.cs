@@ -31,9 +31,22 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Free memory the background demoter keeps: 1/16 of the limit, at least two pages.</summary>
     private long LowWatermark => Math.Max(2L * SlabClassTable.PageSize, _pages.Limit / 16);
 
-    /// <summary>Budget not yet taken from the system plus pages waiting in the pool.</summary>
+    /// <summary>
+    /// Budget not yet taken from the system, pages waiting in the pool, and free chunks in the classes (read without
+    /// their locks: an estimate). Free chunks count because demotion frees chunks, not pages: without them the
+    /// background demoter would see no gain and move every value out.
+    /// </summary>
     private long FreeBytes()
-        => Math.Max(0, _pages.Limit - _pages.Malloced) + (long)_pages.PooledPages * SlabClassTable.PageSize;
+    {
+        long free = Math.Max(0, _pages.Limit - _pages.Malloced) + (long)_pages.PooledPages * SlabClassTable.PageSize;
+        for (int id = 1; id < _classes.Length; id++)
+        {
+            SlabClass cls = _classes[id];
+            free += Math.Max(0, cls.TotalChunks - cls.UsedChunks) * cls.ChunkSize;
+        }
+
+        return free;
+    }
 
     /// <summary>
     /// Background demotion: when free memory is below the low watermark, moves up to <paramref name="maxItems"/> cold

@@ -120,7 +120,9 @@ public sealed unsafe partial class CacheEngine
             else
             {
                 status = GetStatus.Hit;
-                if (IsStub(item) && !request.NoValue)
+                // A value read from disk comes back into memory from its second read on (one read does not make
+                // it hot; memcached's extstore likewise leaves items on disk until they are hit again).
+                if (IsStub(item) && !request.NoValue && !request.NoBump && (item->Flags & ItemFlags.Fetched) != 0)
                 {
                     stub = item;
                     stubCas = item->Cas;

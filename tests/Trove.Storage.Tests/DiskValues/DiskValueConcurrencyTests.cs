@@ -79,7 +79,9 @@ public sealed class DiskValueConcurrencyTests
         }
 
         Assert.Equal(expected.Sum(e => e.Count), engine.GetStats().CurrItems);
-        Assert.Equal(disk.ItemsOnDisk, CountStubs(engine));
+        // Reads promote values back when there is room: count the stubs as they are now.
+        long onDisk = engine.GetDiskValueStats().ItemsOnDisk;
+        Assert.Equal(onDisk, CountStubs(engine));
     }
 
     /// <summary>Items whose value the engine reads from the log during an enumeration (reads go up by one each).</summary>

@@ -244,6 +244,30 @@ public sealed class DiskValueTests
         }
     }
 
+    /// <summary>A value on disk read a second time comes back into memory when there is room; later reads need no disk.</summary>
+    [Fact]
+    public void AValueReadTwiceComesBackIntoMemory()
+    {
+        (CacheEngine engine, MemoryValueLog _) = Create();
+        using (engine)
+        {
+            Assert.Equal(StoreStatus.Stored, engine.Set("hot", new string('h', 5000)).Status);
+            Fill(engine, 2500, 8000);
+            DemoteEverything(engine);
+            engine.SetMemoryLimit(64L << 20);
+            long reads = engine.GetDiskValueStats().Reads;
+
+            Assert.Equal(new string('h', 5000), engine.Get("hot").Text);
+            Assert.Equal(reads + 1, engine.GetDiskValueStats().Reads);
+            Assert.Equal(0, engine.GetDiskValueStats().Promotions);
+            Assert.Equal(new string('h', 5000), engine.Get("hot").Text);
+            Assert.Equal(reads + 2, engine.GetDiskValueStats().Reads);
+            Assert.Equal(1, engine.GetDiskValueStats().Promotions);
+            Assert.Equal(new string('h', 5000), engine.Get("hot").Text);
+            Assert.Equal(reads + 2, engine.GetDiskValueStats().Reads);
+        }
+    }
+
     private static ulong CasOf(CacheEngine engine, string key) => engine.Get(key, new GetRequest { NoBump = true, NoValue = true }).Cas;
 
     private static int RecordFormatOffsetOfFirstRecord() => Trove.Storage.Persistence.RecordFormat.SegmentHeaderRecordLength;
