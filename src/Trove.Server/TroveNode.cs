@@ -101,7 +101,7 @@ public sealed class TroveNode : IAsyncDisposable
             throw new ArgumentException(clusterError, nameof(cluster));
         }
 
-        if (store.Enabled && !engine.EvictionDisabled)
+        if (store.Enabled && (!engine.EvictionDisabled || !engine.ValuesOnDisk))
         {
             // Store mode promises to keep every acknowledged write, so a full node refuses new data (memcached -M:
             // SERVER_ERROR out of memory storing object) rather than evict: an evicted item would be gone from the
@@ -114,6 +114,8 @@ public sealed class TroveNode : IAsyncDisposable
                 PartitionCount = engine.PartitionCount,
                 GrowthFactor = engine.GrowthFactor,
                 EvictionDisabled = true,
+                // Cold values leave memory for the log (docs/STORE.md, "Values on disk"): the data set may exceed it.
+                ValuesOnDisk = true,
             };
         }
 

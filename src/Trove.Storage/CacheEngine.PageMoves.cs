@@ -344,7 +344,7 @@ public sealed unsafe partial class CacheEngine
                 ItemHeader* target = cls.TryPopFree();
                 if (target != null)
                 {
-                    int size = ItemHeader.TotalSize(chunk);
+                    int size = ItemBytes(chunk);
                     Buffer.MemoryCopy(chunk, target, cls.ChunkSize, size);
                     part.Table.ReplaceAt(slot, target);
                     cls.FreeDetached(chunk);

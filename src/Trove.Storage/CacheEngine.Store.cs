@@ -44,7 +44,7 @@ public sealed unsafe partial class CacheEngine
         }
 
         int valueLength = (int)value.Length;
-        ItemHeader* item = AllocateItem(ItemHeader.TotalSize(key.Length, valueLength), now);
+        ItemHeader* item = AllocateItemOrDemote(ItemSize(key.Length, valueLength), now);
         if (item == null)
         {
             // memcached unlinks the old value of a set it could not allocate for, even with -M. With eviction
@@ -83,6 +83,10 @@ public sealed unsafe partial class CacheEngine
                 if (ChangeObserver is { } observer)
                 {
                     NotifyChanged(observer, part, item, now);
+                }
+                else
+                {
+                    SetLocation(item, request.RecordLocation);
                 }
             }
         }
@@ -180,6 +184,12 @@ public sealed unsafe partial class CacheEngine
         bool counted = false;
         for (int attempt = 0; attempt < MaxRevalidations; attempt++)
         {
+            // The old value is copied under the lock below: it must be in memory.
+            if (!EnsureInMemory(part, key, hash, now, out _))
+            {
+                return new StoreResult(StoreStatus.NotStored, 0);
+            }
+
             ItemHeader* dead;
             ItemHeader* old;
             uint oldFlags;
@@ -235,7 +245,7 @@ public sealed unsafe partial class CacheEngine
                 return new StoreResult(StoreStatus.NotStored, 0);
             }
 
-            ItemHeader* item = AllocateItem(ItemHeader.TotalSize(key.Length, (int)combined), now);
+            ItemHeader* item = AllocateItemOrDemote(ItemSize(key.Length, (int)combined), now);
             if (item == null)
             {
                 return new StoreResult(StoreStatus.NotStored, 0);
@@ -264,7 +274,7 @@ public sealed unsafe partial class CacheEngine
         try
         {
             ItemHeader* current = FindLive(part, key, hash, now, countStats: false, out int slot, out dead);
-            if (current != expected || current->Cas != expectedCas)
+            if (current != expected || current->Cas != expectedCas || IsStub(current))
             {
                 return false;
             }

@@ -37,6 +37,8 @@ public sealed unsafe partial class CacheEngine : IDisposable
     private readonly bool _evictionDisabled;
     /// <summary><see cref="EngineOptions.MaxKeyLength"/>, fixed for the engine's life: longer keys never match anything and are never stored.</summary>
     private readonly int _maxKeyLength;
+    /// <summary><see cref="ItemHeader.LocationBytes"/> with <see cref="EngineOptions.ValuesOnDisk"/>, else 0; fixed for the engine's life.</summary>
+    private readonly int _locationBytes;
 
     /// <summary>Creates an engine; throws <see cref="ArgumentOutOfRangeException"/> for invalid options.</summary>
     public CacheEngine(EngineOptions options, TimeProvider time)
@@ -67,6 +69,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
         Time = time;
         _evictionDisabled = options.EvictionDisabled;
         _maxKeyLength = options.MaxKeyLength;
+        _locationBytes = options.ValuesOnDisk ? ItemHeader.LocationBytes : 0;
         _classTable = new SlabClassTable(options.GrowthFactor);
         _classes = new SlabClass[_classTable.LargestId + 1];
         for (int id = 1; id <= _classTable.LargestId; id++)

@@ -29,4 +29,11 @@ public sealed class EngineOptions
     /// the engine is built. <remarks>Defaults to false (evict, like memcached without -M).</remarks>
     /// </summary>
     public bool EvictionDisabled { get; set; }
+
+    /// <summary>
+    /// Store mode: every item carries the location of its latest log record, and cold items' values may leave memory
+    /// (read back from the log through <see cref="CacheEngine.ValueLog"/>), so the data set may exceed the memory
+    /// limit. Read once, when the engine is built. <remarks>Defaults to false.</remarks>
+    /// </summary>
+    public bool ValuesOnDisk { get; set; }
 }

@@ -22,6 +22,11 @@ internal enum ItemFlags : byte
     Free = 16,
     /// <summary>Stored by meta set with the b flag (memcached ITEM_KEY_BINARY): mg echoes its key base64-encoded.</summary>
     BinaryKey = 32,
+    /// <summary>
+    /// Store mode: the value is not in memory but in the log; the item is a stub (header, key, location trailer with
+    /// the value's length) and <see cref="ItemHeader.ValueLength"/> is 0. See <see cref="ItemHeader.LocationBytes"/>.
+    /// </summary>
+    OnDisk = 64,
 }
 
 /// <summary>
@@ -73,6 +78,17 @@ internal unsafe struct ItemHeader
     public static int KeyBytes(int keyLength) => keyLength < LongKeyMarker ? keyLength : keyLength + LongKeyPrefixSize;
 
     public static int TotalSize(int keyLength, int valueLength) => Size + KeyBytes(keyLength) + valueLength;
+
+    /// <summary>
+    /// Bytes of the location trailer every item of an engine with values on disk carries right after its value
+    /// (after the key for a stub): where the item's latest Set record is, and the value's length. Cache-mode items
+    /// have none, so the header stays 28 bytes for them.
+    /// </summary>
+    public const int LocationBytes = 16;
+
+    /// <summary>The location trailer of an item of an engine with values on disk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ItemLocation* Location(ItemHeader* item) => (ItemLocation*)((byte*)item + Size + item->KeyLength + item->ValueLength);
 
     /// <summary>The size memcached 1.6 counts for the same item (stats "bytes"): header 48, key + NUL, flags suffix, value + CRLF, CAS 8.</summary>
     public static long MemcachedSize(int keyLength, long valueLength, uint clientFlags)
@@ -162,4 +178,20 @@ internal unsafe struct ItemHeader
     /// <summary>memcached's rule: expired when exptime != 0 and exptime &lt;= now.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsExpired(ItemHeader* item, uint now) => item->ExpiresAt != 0 && item->ExpiresAt <= now;
+}
+
+/// <summary>
+/// The 16-byte trailer of an item of an engine with values on disk (see <see cref="ItemHeader.LocationBytes"/>):
+/// where the item's latest Set record is (<see cref="File"/> 0 = not known yet, so the value may not leave memory)
+/// and the value's length, which a stub no longer has in <see cref="ItemHeader.ValueLength"/>. 4-byte aligned only.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = ItemHeader.LocationBytes)]
+internal struct ItemLocation
+{
+    public uint File;
+    public uint Offset;
+    public uint Crc;
+    public int ValueLength;
+
+    public readonly ValueLocation ToValueLocation() => new(File, Offset, Crc);
 }

@@ -9,7 +9,9 @@ namespace Trove.Server.Store;
 /// its absolute expiry turned into engine time; a Delete, or a Set whose expiry has passed meanwhile, removes the key
 /// (it may have an older Set before it). Runs before any observer is installed, so nothing is logged again.
 /// </summary>
-internal sealed class LogReplay(CacheEngine engine)
+/// <remarks>With values on disk each item keeps its record's location (<paramref name="values"/>), and when memory
+/// runs low the engine turns cold items into stubs, so a log larger than memory replays.</remarks>
+internal sealed class LogReplay(CacheEngine engine, LogValueReader? values = null)
 {
     private readonly long _unixNow = engine.Time.GetUtcNow().ToUnixTimeSeconds();
     private byte[] _value = new byte[4096];
@@ -53,6 +55,7 @@ internal sealed class LogReplay(CacheEngine engine)
             ExpiresAt = record.ExpiresAtUnix == 0 ? 0 : engine.ToExpiry((long)record.ExpiresAtUnix),
             NewCas = record.Cas,
             BinaryKey = (record.Bits & ItemBits.BinaryKey) != 0,
+            RecordLocation = values?.ToValueLocation(record.Location) ?? default,
         };
         StoreResult result = engine.Store(record.Key, new ReadOnlySequence<byte>(_value, 0, record.Value.Length), in request);
         if (result.Status != StoreStatus.Stored)

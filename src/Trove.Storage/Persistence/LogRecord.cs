@@ -67,6 +67,9 @@ public readonly ref struct LogRecord
 
     public ItemBits Bits { get; }
 
+    /// <summary>Where the reader found the record (segment, offset, CRC); default when the record is being written.</summary>
+    public RecordLocation Location { get; init; }
+
     /// <summary>A Set record. The key must be 1 to <see cref="RecordFormat.MaxKeyLength"/> bytes.</summary>
     public static LogRecord Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, uint clientFlags, ulong expiresAtUnix,
         ulong cas, ItemBits bits = ItemBits.None) =>

@@ -1,0 +1,216 @@
+using System.Buffers;
+using Trove.Storage.Persistence;
+using Trove.Storage.Tests.Persistence;
+using static Trove.Storage.Tests.EngineTestHelpers;
+
+namespace Trove.Storage.Tests.DiskValues;
+
+/// <summary>
+/// Values on disk over the real log (LogWriter, Recovery, Compactor and LogValueReader on the fault-injecting file
+/// system): more data than memory survives demotion, compaction moving it and a restart; a failed read is an error.
+/// </summary>
+public sealed class LoggedDiskValueTests : IDisposable
+{
+    private const string Dir = PersistenceTestHelpers.Dir;
+    private const long Limit = 4L << 20;
+    private const int Count = 2500;
+    private const int Length = 8000;
+
+    private readonly ManualTimeProvider _clock = new();
+    private readonly FaultyFileSystem _fs = new();
+    private CacheEngine _engine = null!;
+    private LogValueReader _values = null!;
+    private LogWriter _writer = null!;
+
+    public LoggedDiskValueTests() => Open();
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _values.Dispose();
+        _engine.Dispose();
+    }
+
+    /// <summary>Replays the directory into a new 4 MB engine with values on disk and opens the writer, as a node does.</summary>
+    private void Open()
+    {
+        _engine = new CacheEngine(new EngineOptions
+        {
+            MemoryLimitBytes = Limit, PartitionCount = 16, EvictionDisabled = true, ValuesOnDisk = true,
+        }, _clock);
+        _values = new LogValueReader(_fs, Dir);
+        _engine.ValueLog = _values;
+        ulong maxCas = 0;
+        RecoveryResult recovered = Recovery.Run(_fs, Dir, (in LogRecord record) =>
+        {
+            if (record.Type == RecordType.Delete)
+            {
+                _engine.Delete(record.Key, default);
+                return;
+            }
+
+            maxCas = Math.Max(maxCas, record.Cas);
+            var request = new StoreRequest { Mode = StoreMode.Set, Flags = record.ClientFlags, NewCas = record.Cas, RecordLocation = _values.ToValueLocation(record.Location) };
+            Assert.Equal(StoreStatus.Stored, _engine.Store(record.Key, new ReadOnlySequence<byte>(record.Value.ToArray()), request).Status);
+        });
+        Assert.False(recovered.IsCorrupt);
+        _engine.AdvanceCas(maxCas);
+        _writer = LogWriter.Open(_fs, Dir, recovered.NextSequence, PersistenceTestHelpers.Options(FsyncPolicy.No, segmentLimit: 256 << 10));
+        _values.AttachWriter(_writer);
+        _engine.ChangeObserver = new LoggingObserver(_writer, _values);
+    }
+
+    private void Restart()
+    {
+        Dispose();
+        _fs.KillProcess();
+        Open();
+    }
+
+    private static string ValueOf(int i, int generation) => $"g{generation}:{i}:" + new string((char)('a' + (i + generation) % 26), Length);
+
+    private void Write(int generation, int step = 1)
+    {
+        for (int i = 0; i < Count; i += step)
+        {
+            Assert.Equal(StoreStatus.Stored, _engine.Set($"key:{i}", ValueOf(i, generation)).Status);
+        }
+
+        _writer.WhenWritten().Wait();
+    }
+
+    private void AssertValues(Func<int, int> generationOf)
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            Capture got = _engine.Get($"key:{i}", default, out GetStatus status);
+            Assert.True(status == GetStatus.Hit, $"key:{i} {status}");
+            Assert.Equal(ValueOf(i, generationOf(i)), got.Text);
+        }
+    }
+
+    private void DemoteEverything()
+    {
+        _engine.SetMemoryLimit(1);
+        for (int round = 0; round < 64 && (_engine.DemoteCold(100_000) > 0 || round < 5); round++)
+        {
+        }
+
+        _engine.SetMemoryLimit(Limit);
+    }
+
+    private CompactionResult Compact()
+    {
+        CompactionResult? result = Compactor.Compact(_fs, Dir, _writer, IsLive,
+            (temp, sequence, moved) => _values.Relocate(_engine, temp, sequence, moved));
+        Assert.NotNull(result);
+        _values.Retire(result.OutputSequence, _values.LastCompactedId);
+        return result;
+    }
+
+    private bool IsLive(ReadOnlySpan<byte> key, ulong cas)
+    {
+        var capture = new Capture();
+        return _engine.Get(key, new GetRequest { NoBump = true, NoValue = true }, ref capture) == GetStatus.Hit && capture.Cas == cas;
+    }
+
+    [Fact]
+    public void ValuesOnDiskReadBackAfterCompactionMovedThem()
+    {
+        Write(generation: 1);
+        Write(generation: 2, step: 2); // half the records become dead
+        DemoteEverything();
+        Assert.True(_engine.GetDiskValueStats().ItemsOnDisk > Count / 2);
+        int segmentsBefore = _fs.ListFiles(Dir).Count;
+
+        CompactionResult first = Compact();
+        Assert.True(first.RecordsDropped >= Count / 2);
+        Assert.True(_fs.ListFiles(Dir).Count < segmentsBefore);
+        Assert.True(_engine.GetDiskValueStats().Relocations > Count / 2);
+        AssertValues(i => i % 2 == 0 ? 2 : 1);
+
+        // A second compaction moves values out of the first one's output (known by its compacted id) again.
+        Write(generation: 3, step: 3);
+        DemoteEverything();
+        Compact();
+        AssertValues(i => i % 3 == 0 ? 3 : i % 2 == 0 ? 2 : 1);
+        Assert.Equal(0, _engine.GetDiskValueStats().ReadErrors);
+    }
+
+    [Fact]
+    public async Task ARestartWithMoreDataThanMemoryRecoversAllOfIt()
+    {
+        Write(generation: 1);
+        Write(generation: 2, step: 2);
+        DemoteEverything();
+        Compact();
+        Assert.True(_engine.GetStats().TotalMalloced <= Limit + (2 << 20));
+
+        Restart();
+        Assert.True(_engine.GetDiskValueStats().ItemsOnDisk > Count / 2, "replay must leave values on disk");
+        AssertValues(i => i % 2 == 0 ? 2 : 1);
+
+        // Changes after the restart, to values the replay left on disk, survive the next one too.
+        Assert.Equal(StoreStatus.Stored, _engine.Store(StoreMode.Append, "key:1", "+").Status);
+        Assert.Equal(TouchStatus.Touched, _engine.Touch(Bytes("key:3"), _engine.ToExpiry(5000)));
+        await _writer.WhenWritten();
+        Restart();
+        Assert.Equal(ValueOf(1, 1) + "+", _engine.Get("key:1").Text);
+        Assert.Equal(ValueOf(3, 1), _engine.Get("key:3").Text);
+    }
+
+    [Fact]
+    public void AFailedReadThroughTheFileSystemIsAnErrorNeverAValue()
+    {
+        Write(generation: 1);
+        DemoteEverything();
+        _fs.FailReads = true;
+        int unavailable = 0;
+        for (int i = 0; i < Count; i++)
+        {
+            Capture got = _engine.Get($"key:{i}", default, out GetStatus status);
+            if (status == GetStatus.ValueUnavailable)
+            {
+                unavailable++;
+                Assert.Null(got.Value);
+            }
+            else
+            {
+                Assert.Equal(ValueOf(i, 1), got.Text);
+            }
+        }
+
+        Assert.True(unavailable > Count / 2, $"{unavailable}");
+        Assert.Equal(unavailable, _engine.GetDiskValueStats().ReadErrors);
+        // A change that needs the value fails rather than log a record without it.
+        Assert.Equal(StoreStatus.NotStored, _engine.Store(StoreMode.Append, FirstOnDisk(), "x").Status);
+        _fs.FailReads = false;
+        AssertValues(_ => 1);
+    }
+
+    private string FirstOnDisk()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            _engine.Get($"key:{i}", default, out GetStatus status);
+            if (status == GetStatus.ValueUnavailable)
+            {
+                return $"key:{i}";
+            }
+        }
+
+        throw new InvalidOperationException("no value on disk");
+    }
+
+    /// <summary>The persistence observer of a node, reduced to Sets and Deletes without expiry.</summary>
+    private sealed class LoggingObserver(LogWriter writer, LogValueReader values) : IItemChangeObserver
+    {
+        public void OnItemChanged(int partition, in ItemView item)
+        {
+            writer.AppendAsync(LogRecord.Set(item.Key, item.Value, item.Flags, 0, item.Cas), out RecordLocation location);
+            values.NoteAppended(location);
+        }
+
+        public void OnItemDeleted(int partition, ReadOnlySpan<byte> key) => writer.AppendAsync(LogRecord.Delete(key));
+    }
+}
