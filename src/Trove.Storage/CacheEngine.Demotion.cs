@@ -146,7 +146,9 @@ public sealed unsafe partial class CacheEngine
     {
         int demoted = 0;
         int mask = _partitions.Length - 1;
-        byte[] keys = System.Buffers.ArrayPool<byte>.Shared.Rent(DemotionBatch * KeyMaxLength);
+        // Room for a batch of memcached-sized keys, and for at least one key of the longest length (store mode's long
+        // keys): a batch of long keys is cut short where the room ends.
+        byte[] keys = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(DemotionBatch * KeyMaxLength, _maxKeyLength));
         Span<DemotionCandidate> candidates = stackalloc DemotionCandidate[DemotionBatch];
         try
         {
@@ -179,6 +181,7 @@ public sealed unsafe partial class CacheEngine
     private int CollectCandidates(Partition part, int classId, uint now, Span<DemotionCandidate> candidates, byte[] keys)
     {
         int found = 0;
+        int keyBytes = 0;
         IValueLog? log = ValueLog;
         if (log is null)
         {
@@ -197,7 +200,7 @@ public sealed unsafe partial class CacheEngine
                 }
 
                 ItemLocation* trailer = ItemHeader.Location(item);
-                if (trailer->File == 0 || _classTable.ClassFor(ItemSize(item->KeyLength, 0)) == item->SlabClass)
+                if (trailer->File == 0 || _classTable.ClassFor(ItemSize(ItemHeader.KeyLengthOf(item), 0)) == item->SlabClass)
                 {
                     continue;
                 }
@@ -209,14 +212,20 @@ public sealed unsafe partial class CacheEngine
                     continue;
                 }
 
-                if (!log.IsWritten(trailer->ToValueLocation(), SetRecordLength(item->KeyLength, item->ValueLength)))
+                if (!log.IsWritten(trailer->ToValueLocation(), SetRecordLength(ItemHeader.KeyLengthOf(item), item->ValueLength)))
                 {
                     continue;
                 }
 
                 ReadOnlySpan<byte> key = ItemHeader.Key(item);
-                int offset = found * KeyMaxLength;
+                if (key.Length > keys.Length - keyBytes)
+                {
+                    break; // the keys' room is full (long keys): the rest wait for the next batch
+                }
+
+                int offset = keyBytes;
                 key.CopyTo(keys.AsSpan(offset));
+                keyBytes += key.Length;
                 candidates[found++] = new DemotionCandidate
                 {
                     Item = (nint)item,
@@ -251,7 +260,7 @@ public sealed unsafe partial class CacheEngine
             {
                 ItemLocation* trailer = ItemHeader.Location(current);
                 if (trailer->File != 0 && ValueLog is { } log
-                    && log.IsWritten(trailer->ToValueLocation(), SetRecordLength(current->KeyLength, current->ValueLength)))
+                    && log.IsWritten(trailer->ToValueLocation(), SetRecordLength(ItemHeader.KeyLengthOf(current), current->ValueLength)))
                 {
                     *ItemHeader.Location(stub) = *trailer;
                     Relink(part, slot, current, stub, stub: true);
@@ -309,7 +318,7 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     public bool Relocate(ReadOnlySpan<byte> key, in ValueLocation from, in ValueLocation to)
     {
-        if (_locationBytes == 0 || key.Length > KeyMaxLength)
+        if (_locationBytes == 0 || key.Length > _maxKeyLength)
         {
             return false;
         }

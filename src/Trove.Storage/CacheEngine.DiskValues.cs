@@ -38,9 +38,11 @@ public sealed unsafe partial class CacheEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsStub(ItemHeader* item) => (item->Flags & ItemFlags.OnDisk) != 0;
 
-    /// <summary>The Set record's length for a key and value of these lengths (docs/STORE.md, "Set").</summary>
-    private static int SetRecordLength(int keyLength, int valueLength)
-        => RecordFormat.FrameHeaderLength + 1 + RecordFormat.SetFixedLength + keyLength + valueLength;
+    /// <summary>
+    /// The Set record's length for a key and value of these lengths (docs/STORE.md, "Set"): a type 4 record, with a
+    /// u16 key length, for a key over 255 bytes.
+    /// </summary>
+    private static int SetRecordLength(int keyLength, int valueLength) => RecordFormat.SetRecordLength(keyLength, valueLength);
 
     /// <summary>Counts a stub that was just linked. Caller holds the partition lock.</summary>
     private void NoteOnDisk(ItemHeader* item)
@@ -88,14 +90,14 @@ public sealed unsafe partial class CacheEngine
 
     /// <summary>
     /// Reads a stub's record into a pooled buffer and checks it is the stub's: a whole frame of the expected length,
-    /// the CRC the location names, a Set of the same key, CAS and value length. Caller holds the partition lock; one
+    /// the CRC the location names, a Set (type 2, or 4 for a long key) of the same key, CAS and value length. Caller holds the partition lock; one
     /// record is read. On success the caller returns <paramref name="rented"/> to <see cref="ArrayPool{T}.Shared"/>.
     /// </summary>
     private bool TryReadStub(ItemHeader* stub, out byte[]? rented, out ReadOnlySpan<byte> value)
     {
         ItemLocation* trailer = ItemHeader.Location(stub);
         int valueLength = trailer->ValueLength;
-        int recordLength = SetRecordLength(stub->KeyLength, valueLength);
+        int recordLength = SetRecordLength(ItemHeader.KeyLengthOf(stub), valueLength);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(recordLength);
         Span<byte> record = buffer.AsSpan(0, recordLength);
         IValueLog? log = ValueLog;
@@ -105,7 +107,7 @@ public sealed unsafe partial class CacheEngine
             && RecordFormat.TryReadFrame(record, out int frameLength, out ReadOnlySpan<byte> body) == FrameStatus.Ok
             && frameLength == recordLength
             && BinaryPrimitives.ReadUInt32LittleEndian(record[4..]) == trailer->Crc
-            && RecordFormat.TypeOf(body) == RecordType.Set)
+            && RecordFormat.IsSetType(RecordFormat.TypeOf(body)))
         {
             LogRecord decoded = RecordFormat.Decode(body);
             if (decoded.Cas == stub->Cas && decoded.Value.Length == valueLength && decoded.Key.SequenceEqual(ItemHeader.Key(stub)))

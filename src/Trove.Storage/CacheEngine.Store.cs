@@ -201,7 +201,7 @@ public sealed unsafe partial class CacheEngine
                 old = FindLive(part, key, hash, now, countStats: true, out _, out dead);
                 if (!counted)
                 {
-                    part.Tally(_classTable.ClassFor(ItemHeader.TotalSize(key.Length, addedLength)), ClassTally.CmdSet)++;
+                    part.Tally(_classTable.ClassFor(ItemSize(key.Length, addedLength)), ClassTally.CmdSet)++;
                     counted = true;
                 }
 

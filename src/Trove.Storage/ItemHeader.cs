@@ -23,8 +23,9 @@ internal enum ItemFlags : byte
     /// <summary>Stored by meta set with the b flag (memcached ITEM_KEY_BINARY): mg echoes its key base64-encoded.</summary>
     BinaryKey = 32,
     /// <summary>
-    /// Store mode: the value is not in memory but in the log; the item is a stub (header, key, location trailer with
-    /// the value's length) and <see cref="ItemHeader.ValueLength"/> is 0. See <see cref="ItemHeader.LocationBytes"/>.
+    /// Store mode: the value is not in memory but in the log; the item is a stub (header, key with a long key's length
+    /// prefix, location trailer with the value's length) and <see cref="ItemHeader.ValueLength"/> is 0. See
+    /// <see cref="ItemHeader.LocationBytes"/>. (Long keys use no bit: they are marked by <see cref="ItemHeader.LongKeyMarker"/>.)
     /// </summary>
     OnDisk = 64,
 }
@@ -81,14 +82,14 @@ internal unsafe struct ItemHeader
 
     /// <summary>
     /// Bytes of the location trailer every item of an engine with values on disk carries right after its value
-    /// (after the key for a stub): where the item's latest Set record is, and the value's length. Cache-mode items
-    /// have none, so the header stays 28 bytes for them.
+    /// (after the key, and a long key's length prefix, for a stub): where the item's latest Set record is, and the
+    /// value's length. Cache-mode items have none, so the header stays 28 bytes for them.
     /// </summary>
     public const int LocationBytes = 16;
 
-    /// <summary>The location trailer of an item of an engine with values on disk.</summary>
+    /// <summary>The location trailer of an item of an engine with values on disk: right after the value (<see cref="TotalSize(ItemHeader*)"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ItemLocation* Location(ItemHeader* item) => (ItemLocation*)((byte*)item + Size + item->KeyLength + item->ValueLength);
+    public static ItemLocation* Location(ItemHeader* item) => (ItemLocation*)((byte*)item + TotalSize(item));
 
     /// <summary>The size memcached 1.6 counts for the same item (stats "bytes"): header 48, key + NUL, flags suffix, value + CRLF, CAS 8.</summary>
     public static long MemcachedSize(int keyLength, long valueLength, uint clientFlags)
@@ -171,6 +172,7 @@ internal unsafe struct ItemHeader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Span<byte> Value(ItemHeader* item) => new(ValuePointer(item), item->ValueLength);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TotalSize(ItemHeader* item) => Size + StoredKeyBytes(item) + item->ValueLength;
 
     public static long MemcachedSize(ItemHeader* item) => MemcachedSize(KeyLengthOf(item), item->ValueLength, item->ClientFlags);

@@ -62,11 +62,21 @@ public static class RecordFormat
         bool longKey = record.Key.Length > MaxShortKeyLength;
         return record.Type switch
         {
-            RecordType.Set => FrameHeaderLength + 1 + (longKey ? SetLongKeyFixedLength : SetFixedLength) + record.Key.Length + record.Value.Length,
+            RecordType.Set => SetRecordLength(record.Key.Length, record.Value.Length),
             RecordType.Delete => FrameHeaderLength + 1 + (longKey ? 2 : 1) + record.Key.Length,
             _ => throw new ArgumentException("only Set and Delete records are appended", nameof(record)),
         };
     }
+
+    /// <summary>
+    /// Bytes a framed Set record of a key and value of these lengths takes on disk: type 2 (<see cref="SetFixedLength"/>)
+    /// up to a 255-byte key, type 4 (<see cref="SetLongKeyFixedLength"/>) above.
+    /// </summary>
+    public static int SetRecordLength(int keyLength, int valueLength)
+        => FrameHeaderLength + 1 + (keyLength > MaxShortKeyLength ? SetLongKeyFixedLength : SetFixedLength) + keyLength + valueLength;
+
+    /// <summary>Whether a type is a Set of either key size (<see cref="RecordType.Set"/> or <see cref="RecordType.SetLongKey"/>).</summary>
+    public static bool IsSetType(RecordType type) => type is RecordType.Set or RecordType.SetLongKey;
 
     /// <summary>Bytes a framed segment header takes.</summary>
     public const int SegmentHeaderRecordLength = FrameHeaderLength + 1 + SegmentHeaderPayloadLength;

@@ -96,7 +96,7 @@ public sealed class DiskValueNodeTests : IDisposable
             var records = new ArrayBufferWriter<byte>();
             var visitor = new RecordWriter(records);
             source.ForEachInPartition(partition, ref visitor);
-            Assert.True(ReplicationRecord.Apply(copy, records.WrittenMemory, out _));
+            Assert.True(ReplicationRecord.Apply(copy, records.WrittenMemory, _ => Assert.Fail("no copy begin among item records"), out _));
         }
 
         Assert.Equal(Keys, copy.GetStats().CurrItems);

@@ -37,6 +37,7 @@ public sealed class LoggedDiskValueTests : IDisposable
         _engine = new CacheEngine(new EngineOptions
         {
             MemoryLimitBytes = Limit, PartitionCount = 16, EvictionDisabled = true, ValuesOnDisk = true,
+            MaxKeyLength = RecordFormat.MaxKeyLength, // store mode's long keys: items of shorter keys are laid out as ever
         }, _clock);
         _values = new LogValueReader(_fs, Dir);
         _engine.ValueLog = _values;
@@ -157,6 +158,71 @@ public sealed class LoggedDiskValueTests : IDisposable
         Restart();
         Assert.Equal(ValueOf(1, 1) + "+", _engine.Get("key:1").Text);
         Assert.Equal(ValueOf(3, 1), _engine.Get("key:3").Text);
+    }
+
+    /// <summary>
+    /// Long keys meet values on disk: a 60,000-byte key (a type 4 record, a u16 length before the key in memory), and
+    /// the edges of both layouts (254: plain item and type 2; 255: long-key item but still a type 2 record; 256: both
+    /// long). Each value leaves memory, is read back from its record, moved by compaction, and read back again after
+    /// a restart; an append to a stub with a long key brings its value back first and replays.
+    /// </summary>
+    [Fact]
+    public async Task ValuesOnDiskUnderLongKeysReadBackAfterCompactionAndARestart()
+    {
+        int[] keyLengths = [254, 255, 256, 60_000];
+        string KeyOf(int length) => $"long:{length}:".PadRight(length, 'k');
+        string LongValueOf(int length) => $"v{length}:" + new string((char)('A' + length % 26), 30_000);
+
+        Write(generation: 1);
+        foreach (int length in keyLengths)
+        {
+            Assert.Equal(StoreStatus.Stored, _engine.Set(KeyOf(length), LongValueOf(length)).Status);
+        }
+
+        Write(generation: 2, step: 2); // the long keys' records end up in sealed segments, which compaction rewrites
+        DemoteEverything();
+        AssertLongKeysFromDisk();
+
+        DemoteEverything();
+        CompactionResult compacted = Compact();
+        Assert.True(compacted.RecordsDropped >= Count / 2);
+        AssertLongKeysFromDisk();
+
+        Restart();
+        DemoteEverything();
+        AssertLongKeysFromDisk();
+
+        // The append reads the stub's value back first (still a stub: read once since the restart, and a value comes
+        // back into memory from its second read on), and its record, a type 4 Set, replays after the restart.
+        string appended = KeyOf(60_000);
+        long reads = _engine.GetDiskValueStats().Reads;
+        Assert.Equal(StoreStatus.Stored, _engine.Store(StoreMode.Append, appended, "+").Status);
+        Assert.Equal(reads + 1, _engine.GetDiskValueStats().Reads);
+        Assert.Equal(LongValueOf(60_000) + "+", _engine.Get(appended).Text);
+        await _writer.WhenWritten();
+        Restart();
+        Assert.Equal(LongValueOf(60_000) + "+", _engine.Get(appended).Text);
+        Assert.Equal(0, _engine.GetDiskValueStats().ReadErrors);
+
+        void AssertLongKeysFromDisk()
+        {
+            foreach (int length in keyLengths)
+            {
+                Assert.Equal(LongValueOf(length), ReadFromDisk(KeyOf(length)));
+            }
+
+            Assert.Equal(0, _engine.GetDiskValueStats().ReadErrors);
+        }
+    }
+
+    /// <summary>Gets a key whose value must be on disk: the read is counted as a disk read, and the value is returned.</summary>
+    private string? ReadFromDisk(string key)
+    {
+        long reads = _engine.GetDiskValueStats().Reads;
+        Capture got = _engine.Get(key, default, out GetStatus status);
+        Assert.True(status == GetStatus.Hit, $"{key.Length}-byte key: {status}");
+        Assert.True(_engine.GetDiskValueStats().Reads == reads + 1, $"the {key.Length}-byte key's value was not read from disk");
+        return got.Text;
     }
 
     [Fact]
