@@ -50,6 +50,24 @@ public sealed class StoreOptions
         _ => "everysec",
     };
 
+    /// <summary>
+    /// Null when the engine's key limit (--max-key-length) is usable in this mode, else what is wrong (the executable
+    /// exits 64 with it). Keys above memcached's 250 bytes are for store mode only: a cache node stays a byte-for-byte
+    /// memcached. The meta and binary protocols carry the longer keys; the classic text commands keep 250.
+    /// </summary>
+    public string? ValidateMaxKeyLength(int maxKeyLength)
+    {
+        if (maxKeyLength is < 1 or > ushort.MaxValue)
+        {
+            return $"max key length {maxKeyLength} is out of range (1-65535)";
+        }
+        if (maxKeyLength > Trove.Storage.CacheEngine.KeyMaxLength && !Enabled)
+        {
+            return $"--max-key-length above {Trove.Storage.CacheEngine.KeyMaxLength} needs --mode store";
+        }
+        return null;
+    }
+
     /// <summary>Null when the settings are usable, else what is wrong (the executable exits 64 with it).</summary>
     public string? Validate()
     {

@@ -87,6 +87,10 @@ public sealed class TroveNode : IAsyncDisposable
         }
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(engine);
+        if (store.ValidateMaxKeyLength(engine.MaxKeyLength) is { } keyError)
+        {
+            throw new ArgumentException(keyError, nameof(engine));
+        }
         if (server.UdpPort != 0)
         {
             throw new ArgumentException("UDP is not supported: use -U 0 (the default).", nameof(server));
@@ -97,7 +101,7 @@ public sealed class TroveNode : IAsyncDisposable
             throw new ArgumentException(clusterError, nameof(cluster));
         }
 
-        if (store.Enabled && !engine.EvictionDisabled)
+        if (store.Enabled && (!engine.EvictionDisabled || !engine.ValuesOnDisk))
         {
             // Store mode promises to keep every acknowledged write, so a full node refuses new data (memcached -M:
             // SERVER_ERROR out of memory storing object) rather than evict: an evicted item would be gone from the
@@ -106,9 +110,12 @@ public sealed class TroveNode : IAsyncDisposable
             {
                 MemoryLimitBytes = engine.MemoryLimitBytes,
                 MaxItemSize = engine.MaxItemSize,
+                MaxKeyLength = engine.MaxKeyLength,
                 PartitionCount = engine.PartitionCount,
                 GrowthFactor = engine.GrowthFactor,
                 EvictionDisabled = true,
+                // Cold values leave memory for the log (docs/STORE.md, "Values on disk"): the data set may exceed it.
+                ValuesOnDisk = true,
             };
         }
 

@@ -5,6 +5,8 @@ public sealed unsafe partial class CacheEngine
 {
     /// <summary>memcached chunks items larger than this (slab_chunk_size_max) and refuses to incr/decr them.</summary>
     private const long MemcachedChunkedItemSize = 512 * 1024;
+    /// <summary><see cref="TryArithmetic"/>'s neededLength when the item was a stub (its value on disk): bring it back and try again.</summary>
+    private const int NeedsValue = -2;
 
     /// <summary>
     /// Adds to or subtracts from a decimal value: incr wraps at 2^64, decr stops at 0. A result no longer than the
@@ -13,7 +15,7 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     public ArithmeticResult Arithmetic(ReadOnlySpan<byte> key, in ArithmeticRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return new ArithmeticResult(ArithmeticStatus.NotFound, 0, 0, 0);
         }
@@ -25,7 +27,23 @@ public sealed unsafe partial class CacheEngine
         ItemHeader* spare = null;
         for (int attempt = 0; attempt < MaxRevalidations; attempt++)
         {
+            // The old number is read under the lock: a value on disk comes back into memory first.
+            if (!EnsureInMemory(part, key, hash, now, out _))
+            {
+                if (spare != null)
+                {
+                    FreeItem(spare);
+                }
+
+                return new ArithmeticResult(ArithmeticStatus.OutOfMemory, 0, 0, 0);
+            }
+
             ArithmeticResult result = TryArithmetic(part, key, hash, now, request, ref spare, ref counted, out int neededLength);
+            if (neededLength == NeedsValue)
+            {
+                continue;
+            }
+
             if (neededLength < 0)
             {
                 if (spare != null)
@@ -45,7 +63,7 @@ public sealed unsafe partial class CacheEngine
 
             if (spare == null)
             {
-                spare = AllocateItem(ItemHeader.TotalSize(key.Length, neededLength), now);
+                spare = AllocateItemOrDemote(ItemSize(key.Length, neededLength), now);
                 if (spare == null)
                 {
                     return new ArithmeticResult(ArithmeticStatus.OutOfMemory, 0, 0, 0);
@@ -115,6 +133,12 @@ public sealed unsafe partial class CacheEngine
 
                 spare = null;
                 return result;
+            }
+
+            if (IsStub(item))
+            {
+                neededLength = NeedsValue;
+                return default;
             }
 
             if (item->ValueLength == 0 || ItemHeader.MemcachedSize(item) > MemcachedChunkedItemSize)

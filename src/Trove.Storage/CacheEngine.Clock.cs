@@ -225,13 +225,12 @@ public sealed unsafe partial class CacheEngine
     private bool TryUnlinkVictim(ItemHeader* item, int chunkSize, uint now, VictimRule rule, out Victim victim)
     {
         victim = default;
-        int keyLength = item->KeyLength;
-        if (ItemHeader.Size + keyLength > chunkSize)
+        if (!ItemHeader.TryReadKeyUnlocked(item, chunkSize, out ReadOnlySpan<byte> key))
         {
             return false;
         }
 
-        ulong hash = XxHash64.Hash(ItemHeader.Key(item));
+        ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         if (part.Lock.IsHeldByCurrentThread || !part.Lock.TryEnter())
         {

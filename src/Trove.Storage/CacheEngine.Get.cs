@@ -10,7 +10,7 @@ public sealed unsafe partial class CacheEngine
     public GetStatus Get<TReader>(ReadOnlySpan<byte> key, in GetRequest request, ref TReader reader)
         where TReader : IItemReader, allows ref struct
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return GetStatus.Miss;
         }
@@ -18,20 +18,37 @@ public sealed unsafe partial class CacheEngine
         ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         uint now = Now;
-        GetStatus status = TryGet(part, key, hash, now, request, ref reader, isRetry: false, spare: null, out bool needSpare);
+        GetStatus status;
+        bool needSpare;
+        int attempt = 0;
+        while (true)
+        {
+            status = TryGet(part, key, hash, now, request, ref reader, isRetry: false, spare: null, out needSpare, out bool needValue);
+            if (!needValue)
+            {
+                break;
+            }
+
+            // A touch of a value on disk: bring it back first (the touch's record must carry the value).
+            if (++attempt >= MaxRevalidations || !EnsureInMemory(part, key, hash, now, out _))
+            {
+                return GetStatus.ValueUnavailable;
+            }
+        }
+
         if (!needSpare)
         {
             return status;
         }
 
         // Vivify on miss: allocate the empty item without holding the partition lock, then look again.
-        ItemHeader* spare = AllocateItem(ItemHeader.TotalSize(key.Length, 0), now);
+        ItemHeader* spare = AllocateItemOrDemote(ItemSize(key.Length, 0), now);
         if (spare != null)
         {
             WriteHeader(spare, key, 0, 0, 0);
         }
 
-        return TryGet(part, key, hash, now, request, ref reader, isRetry: true, spare, out _);
+        return TryGet(part, key, hash, now, request, ref reader, isRetry: true, spare, out _, out _);
     }
 
     /// <summary>
@@ -39,12 +56,17 @@ public sealed unsafe partial class CacheEngine
     /// <paramref name="needSpare"/>; on the retry the spare is linked (or freed if the key appeared meanwhile),
     /// and a null spare means the allocation failed, so the miss stands.
     /// </summary>
-    private GetStatus TryGet<TReader>(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, in GetRequest request, ref TReader reader, bool isRetry, ItemHeader* spare, out bool needSpare)
+    private GetStatus TryGet<TReader>(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, in GetRequest request, ref TReader reader, bool isRetry, ItemHeader* spare, out bool needSpare, out bool needValue)
         where TReader : IItemReader, allows ref struct
     {
         bool count = !request.NoBump;
         needSpare = false;
+        needValue = false;
         ItemHeader* dead;
+        ItemHeader* stub = null;
+        ulong stubCas = 0;
+        byte[]? rented = null;
+        ReadOnlySpan<byte> diskValue = default;
         GetStatus status;
         part.Lock.Enter();
         try
@@ -84,14 +106,32 @@ public sealed unsafe partial class CacheEngine
                     status = GetStatus.Miss;
                 }
             }
+            else if (IsStub(item) && request.Touch)
+            {
+                needValue = true;
+                item = null;
+                status = GetStatus.Miss;
+            }
+            else if (IsStub(item) && !request.NoValue && !TryReadStub(item, out rented, out diskValue))
+            {
+                item = null;
+                status = GetStatus.ValueUnavailable;
+            }
             else
             {
                 status = GetStatus.Hit;
+                // A value read from disk comes back into memory from its second read on (one read does not make
+                // it hot; memcached's extstore likewise leaves items on disk until they are hit again).
+                if (IsStub(item) && !request.NoValue && !request.NoBump && (item->Flags & ItemFlags.Fetched) != 0)
+                {
+                    stub = item;
+                    stubCas = item->Cas;
+                }
             }
 
             if (item != null)
             {
-                Serve(part, item, now, created, request, ref reader);
+                Serve(part, item, now, created, request, ref reader, diskValue);
             }
         }
         finally
@@ -100,12 +140,39 @@ public sealed unsafe partial class CacheEngine
         }
 
         FreeEach(dead, spare);
+        if (stub != null)
+        {
+            PromoteIfRoom(part, key, hash, now, stub, stubCas, diskValue);
+        }
 
+        ReturnRented(rented);
         return status;
     }
 
+    /// <summary>
+    /// After a stub was read: brings its value back into memory if there is room without demoting anything (the hot
+    /// ones cached). No lock held.
+    /// </summary>
+    private void PromoteIfRoom(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, ItemHeader* stub, ulong cas, ReadOnlySpan<byte> value)
+    {
+        if (FreeBytes() < LowWatermark)
+        {
+            return;
+        }
+
+        ItemHeader* full = AllocateItem(ItemSize(key.Length, value.Length), now);
+        if (full == null)
+        {
+            return;
+        }
+
+        WriteHeader(full, key, 0, 0, value.Length);
+        TryPromote(part, key, hash, full, stub, cas, value, hot: false);
+    }
+
     /// <summary>Applies the request to a live item and shows it to the reader. Caller holds the partition lock.</summary>
-    private void Serve<TReader>(Partition part, ItemHeader* item, uint now, bool created, in GetRequest request, ref TReader reader)
+    /// <remarks><paramref name="diskValue"/> is the value of a stub, read by the caller (empty otherwise).</remarks>
+    private void Serve<TReader>(Partition part, ItemHeader* item, uint now, bool created, in GetRequest request, ref TReader reader, ReadOnlySpan<byte> diskValue)
         where TReader : IItemReader, allows ref struct
     {
         ItemFlags flags = item->Flags;
@@ -140,7 +207,7 @@ public sealed unsafe partial class CacheEngine
         var view = new ItemView
         {
             Key = ItemHeader.Key(item),
-            Value = ItemHeader.Value(item),
+            Value = IsStub(item) ? diskValue : ItemHeader.Value(item),
             Flags = item->ClientFlags,
             Cas = item->Cas,
             TtlRemaining = TtlOf(item, now),

@@ -67,20 +67,22 @@ public sealed unsafe partial class CacheEngine
     private bool IsDead(ItemHeader* item, uint now) => IsFlushed(item, now) || ItemHeader.IsExpired(item, now);
 
     /// <summary>Removes an item from the table and the counts; the caller owns (and later frees) it.</summary>
-    private static void Unlink(Partition part, int slot, ItemHeader* item)
+    private void Unlink(Partition part, int slot, ItemHeader* item)
     {
         part.Table.RemoveAt(slot);
         ForgetLinked(part, item);
     }
 
     /// <summary>Clears the linked state and the counts of an item already out of the table.</summary>
-    private static void ForgetLinked(Partition part, ItemHeader* item)
+    private void ForgetLinked(Partition part, ItemHeader* item)
     {
         item->Flags &= ~ItemFlags.Linked;
+        int size = ItemBytes(item);
         part.Counters.CurrItems--;
-        part.Counters.Bytes -= ItemHeader.TotalSize(item);
+        part.Counters.Bytes -= size;
         part.Tally(item->SlabClass, ClassTally.Items)--;
-        part.Tally(item->SlabClass, ClassTally.RequestedBytes) -= ItemHeader.TotalSize(item);
+        part.Tally(item->SlabClass, ClassTally.RequestedBytes) -= size;
+        ForgetOnDisk(item);
     }
 
     /// <summary>
@@ -103,11 +105,13 @@ public sealed unsafe partial class CacheEngine
             part.Table.Insert(item, hash);
         }
 
+        int size = ItemBytes(item);
         part.Counters.CurrItems++;
         part.Counters.TotalItems++;
-        part.Counters.Bytes += ItemHeader.TotalSize(item);
+        part.Counters.Bytes += size;
         part.Tally(item->SlabClass, ClassTally.Items)++;
-        part.Tally(item->SlabClass, ClassTally.RequestedBytes) += ItemHeader.TotalSize(item);
+        part.Tally(item->SlabClass, ClassTally.RequestedBytes) += size;
+        NoteOnDisk(item);
         return item->Cas;
     }
 
@@ -147,15 +151,18 @@ public sealed unsafe partial class CacheEngine
     private static int TtlOf(ItemHeader* item, uint now) => item->ExpiresAt == 0 ? -1 : (int)(item->ExpiresAt - now);
 
     /// <summary>Fills the header and key of a freshly allocated item (no lock needed: the item is not shared yet).</summary>
-    private static void WriteHeader(ItemHeader* item, ReadOnlySpan<byte> key, uint flags, uint expiresAt, int valueLength)
+    private void WriteHeader(ItemHeader* item, ReadOnlySpan<byte> key, uint flags, uint expiresAt, int valueLength)
     {
         item->Cas = 0;
         item->ExpiresAt = expiresAt;
         item->Time = 0;
         item->ClientFlags = flags;
         item->ValueLength = valueLength;
-        item->KeyLength = (byte)key.Length;
-        key.CopyTo(new Span<byte>(ItemHeader.KeyPointer(item), key.Length));
+        ItemHeader.WriteKey(item, key);
+        if (_locationBytes != 0)
+        {
+            *ItemHeader.Location(item) = new ItemLocation { ValueLength = valueLength };
+        }
     }
 
     private static void WriteValue(ItemHeader* item, int offset, in ReadOnlySequence<byte> value)

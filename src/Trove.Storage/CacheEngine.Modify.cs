@@ -6,7 +6,7 @@ public sealed unsafe partial class CacheEngine
     /// <summary>Removes an item, or with meta flags marks it stale or empties its value.</summary>
     public DeleteStatus Delete(ReadOnlySpan<byte> key, in DeleteRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return DeleteStatus.NotFound;
         }
@@ -14,9 +14,30 @@ public sealed unsafe partial class CacheEngine
         ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         uint now = Now;
+        for (int attempt = 0; attempt < MaxRevalidations; attempt++)
+        {
+            // Invalidation rewrites the item's record, which must carry its value: bring a value on disk back first.
+            if (request.Invalidate && !EnsureInMemory(part, key, hash, now, out _))
+            {
+                return DeleteStatus.NotFound;
+            }
+
+            DeleteStatus? done = TryDelete(part, key, hash, now, request);
+            if (done is { } status)
+            {
+                return status;
+            }
+        }
+
+        return DeleteStatus.NotFound;
+    }
+
+    /// <summary>One locked attempt of <see cref="Delete"/>; null when an invalidation met a value on disk (try again).</summary>
+    private DeleteStatus? TryDelete(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, in DeleteRequest request)
+    {
         ItemHeader* dead;
         ItemHeader* removed = null;
-        DeleteStatus status;
+        DeleteStatus? status;
         ulong expectedCas = 0;
         ItemHeader* expected = null;
         part.Lock.Enter();
@@ -35,6 +56,10 @@ public sealed unsafe partial class CacheEngine
             {
                 part.Counters.DeleteMisses++;
                 status = DeleteStatus.Exists;
+            }
+            else if (request.Invalidate && IsStub(item))
+            {
+                status = null;
             }
             else if (request.Invalidate)
             {
@@ -87,7 +112,7 @@ public sealed unsafe partial class CacheEngine
     /// <summary>touch: sets a new expiry on a live item (counts as a fetch, keeps the CAS).</summary>
     public TouchStatus Touch(ReadOnlySpan<byte> key, uint newExpiresAt)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return TouchStatus.NotFound;
         }
@@ -95,13 +120,38 @@ public sealed unsafe partial class CacheEngine
         ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         uint now = Now;
+        for (int attempt = 0; attempt < MaxRevalidations; attempt++)
+        {
+            // The touch's record must carry the value: bring a value on disk back first.
+            if (!EnsureInMemory(part, key, hash, now, out _))
+            {
+                return TouchStatus.NotFound;
+            }
+
+            TouchStatus? done = TryTouch(part, key, hash, now, newExpiresAt);
+            if (done is { } status)
+            {
+                return status;
+            }
+        }
+
+        return TouchStatus.NotFound;
+    }
+
+    /// <summary>One locked attempt of <see cref="Touch"/>; null when the item was a stub again (try again).</summary>
+    private TouchStatus? TryTouch(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, uint newExpiresAt)
+    {
         ItemHeader* dead;
-        TouchStatus status;
+        TouchStatus? status;
         part.Lock.Enter();
         try
         {
             ItemHeader* item = FindLive(part, key, hash, now, countStats: true, out _, out dead);
-            if (item == null)
+            if (item != null && IsStub(item))
+            {
+                status = null;
+            }
+            else if (item == null)
             {
                 part.Counters.TouchMisses++;
                 status = TouchStatus.NotFound;
@@ -137,7 +187,7 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     private DeleteStatus RemoveValue(Partition part, ReadOnlySpan<byte> key, ulong hash, uint now, ItemHeader* expected, ulong expectedCas, ulong newCas)
     {
-        ItemHeader* empty = AllocateItem(ItemHeader.TotalSize(key.Length, 0), now);
+        ItemHeader* empty = AllocateItemOrDemote(ItemSize(key.Length, 0), now);
         if (empty == null)
         {
             return DeleteStatus.NotFound;

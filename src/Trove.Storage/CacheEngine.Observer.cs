@@ -9,8 +9,11 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     public IItemChangeObserver? ChangeObserver { get; set; }
 
-    /// <summary>Reports an item's state after a change. Caller holds the partition lock and has finished the change.</summary>
-    private static void NotifyChanged(IItemChangeObserver observer, Partition part, ItemHeader* item, uint now)
+    /// <summary>
+    /// Reports an item's state after a change, and keeps where its log record went (values on disk). Caller holds
+    /// the partition lock and has finished the change. Never a stub: a change to one first brings its value back.
+    /// </summary>
+    private void NotifyChanged(IItemChangeObserver observer, Partition part, ItemHeader* item, uint now)
     {
         var view = new ItemView
         {
@@ -24,6 +27,7 @@ public sealed unsafe partial class CacheEngine
             BinaryKey = (item->Flags & ItemFlags.BinaryKey) != 0,
         };
         observer.OnItemChanged(part.Index, in view);
+        RecordLocation(item);
     }
 
     /// <summary>

@@ -311,12 +311,12 @@ public sealed unsafe partial class CacheEngine
     /// </summary>
     private bool TryMoveOut(SlabClass cls, ItemHeader* chunk, uint now, ref uint oldestEvicted)
     {
-        if ((chunk->Flags & ItemFlags.Linked) == 0 || ItemHeader.Size + chunk->KeyLength > cls.ChunkSize)
+        if ((chunk->Flags & ItemFlags.Linked) == 0 || !ItemHeader.TryReadKeyUnlocked(chunk, cls.ChunkSize, out ReadOnlySpan<byte> key))
         {
             return false;
         }
 
-        ulong hash = XxHash64.Hash(ItemHeader.Key(chunk));
+        ulong hash = XxHash64.Hash(key);
         Partition part = PartitionFor(hash);
         if (part.Lock.IsHeldByCurrentThread || !part.Lock.TryEnter())
         {
@@ -344,7 +344,7 @@ public sealed unsafe partial class CacheEngine
                 ItemHeader* target = cls.TryPopFree();
                 if (target != null)
                 {
-                    int size = ItemHeader.TotalSize(chunk);
+                    int size = ItemBytes(chunk);
                     Buffer.MemoryCopy(chunk, target, cls.ChunkSize, size);
                     part.Table.ReplaceAt(slot, target);
                     cls.FreeDetached(chunk);

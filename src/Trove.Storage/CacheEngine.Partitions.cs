@@ -52,10 +52,29 @@ public sealed unsafe partial class CacheEngine
                     ItemHeader* item = part.Table.At(slot);
                     if (item != null && !IsDead(item, now))
                     {
+                        byte[]? rented = null;
+                        ReadOnlySpan<byte> value;
+                        if (!IsStub(item))
+                        {
+                            value = ItemHeader.Value(item);
+                        }
+                        else if (TryReadStub(item, out rented, out value))
+                        {
+                            // One record read per hold of the lock: end this batch after the item.
+                            end = slot + 1;
+                        }
+                        else
+                        {
+                            // Never hand on a wrong or empty value: the copy goes without this item (counted
+                            // in the read errors and logged by the value log).
+                            end = slot + 1;
+                            continue;
+                        }
+
                         var view = new ItemView
                         {
                             Key = ItemHeader.Key(item),
-                            Value = ItemHeader.Value(item),
+                            Value = value,
                             Flags = item->ClientFlags,
                             Cas = item->Cas,
                             TtlRemaining = TtlOf(item, now),
@@ -67,6 +86,7 @@ public sealed unsafe partial class CacheEngine
                             BinaryKey = (item->Flags & ItemFlags.BinaryKey) != 0,
                         };
                         visitor.Read(in view);
+                        ReturnRented(rented);
                     }
                 }
 
@@ -118,8 +138,9 @@ public sealed unsafe partial class CacheEngine
             // Unreachable now: scanners that find it fail to re-validate it, so writing its flags is safe.
             item->Flags &= ~ItemFlags.Linked;
             items[item->SlabClass]++;
-            requested[item->SlabClass] += ItemHeader.TotalSize(item);
-            bytes += ItemHeader.TotalSize(item);
+            requested[item->SlabClass] += ItemBytes(item);
+            bytes += ItemBytes(item);
+            ForgetOnDisk(item);
             dropped++;
             FreeItem(item);
         }

@@ -22,7 +22,7 @@ public sealed unsafe partial class CacheEngine
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StoreResult Store(ReadOnlySpan<byte> key, in ReadOnlySequence<byte> value, in StoreRequest request)
     {
-        if (key.Length > KeyMaxLength)
+        if (key.Length > _maxKeyLength)
         {
             return new StoreResult(StoreStatus.TooLarge, 0);
         }
@@ -47,7 +47,7 @@ public sealed unsafe partial class CacheEngine
         }
 
         int valueLength = (int)value.Length;
-        ItemHeader* item = AllocateItem(ItemHeader.TotalSize(key.Length, valueLength), now);
+        ItemHeader* item = AllocateItemOrDemote(ItemSize(key.Length, valueLength), now);
         if (item == null)
         {
             // memcached unlinks the old value of a set it could not allocate for, even with -M. With eviction
@@ -86,6 +86,10 @@ public sealed unsafe partial class CacheEngine
                 if (ChangeObserver is { } observer)
                 {
                     NotifyChanged(observer, part, item, now);
+                }
+                else
+                {
+                    SetLocation(item, request.RecordLocation);
                 }
             }
         }
@@ -183,6 +187,12 @@ public sealed unsafe partial class CacheEngine
         bool counted = false;
         for (int attempt = 0; attempt < MaxRevalidations; attempt++)
         {
+            // The old value is copied under the lock below: it must be in memory.
+            if (!EnsureInMemory(part, key, hash, now, out _))
+            {
+                return new StoreResult(StoreStatus.NotStored, 0);
+            }
+
             ItemHeader* dead;
             ItemHeader* old;
             uint oldFlags;
@@ -194,7 +204,7 @@ public sealed unsafe partial class CacheEngine
                 old = FindLive(part, key, hash, now, countStats: true, out _, out dead);
                 if (!counted)
                 {
-                    part.Tally(_classTable.ClassFor(ItemHeader.TotalSize(key.Length, addedLength)), ClassTally.CmdSet)++;
+                    part.Tally(_classTable.ClassFor(ItemSize(key.Length, addedLength)), ClassTally.CmdSet)++;
                     counted = true;
                 }
 
@@ -238,7 +248,7 @@ public sealed unsafe partial class CacheEngine
                 return new StoreResult(StoreStatus.NotStored, 0);
             }
 
-            ItemHeader* item = AllocateItem(ItemHeader.TotalSize(key.Length, (int)combined), now);
+            ItemHeader* item = AllocateItemOrDemote(ItemSize(key.Length, (int)combined), now);
             if (item == null)
             {
                 return new StoreResult(StoreStatus.NotStored, 0);
@@ -267,7 +277,7 @@ public sealed unsafe partial class CacheEngine
         try
         {
             ItemHeader* current = FindLive(part, key, hash, now, countStats: false, out int slot, out dead);
-            if (current != expected || current->Cas != expectedCas)
+            if (current != expected || current->Cas != expectedCas || IsStub(current))
             {
                 return false;
             }

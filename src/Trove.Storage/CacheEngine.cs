@@ -14,7 +14,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
 {
     /// <summary>Engine time when the engine starts: memcached starts current_time at ITEM_UPDATE_INTERVAL + 2.</summary>
     public const uint StartTime = 62;
-    /// <summary>Longest key memcached accepts; longer keys never match anything.</summary>
+    /// <summary>Longest key memcached accepts: the default of <see cref="EngineOptions.MaxKeyLength"/>.</summary>
     public const int KeyMaxLength = 250;
     /// <summary>memcached REALTIME_MAXDELTA: exptimes up to 30 days are relative, larger ones are Unix times.</summary>
     private const long RealtimeMaxDelta = 60 * 60 * 24 * 30;
@@ -35,6 +35,10 @@ public sealed unsafe partial class CacheEngine : IDisposable
     private int _disposed;
     /// <summary><see cref="EngineOptions.EvictionDisabled"/>, fixed for the engine's life.</summary>
     private readonly bool _evictionDisabled;
+    /// <summary><see cref="EngineOptions.MaxKeyLength"/>, fixed for the engine's life: longer keys never match anything and are never stored.</summary>
+    private readonly int _maxKeyLength;
+    /// <summary><see cref="ItemHeader.LocationBytes"/> with <see cref="EngineOptions.ValuesOnDisk"/>, else 0; fixed for the engine's life.</summary>
+    private readonly int _locationBytes;
 
     /// <summary>Creates an engine; throws <see cref="ArgumentOutOfRangeException"/> for invalid options.</summary>
     public CacheEngine(EngineOptions options, TimeProvider time)
@@ -51,6 +55,11 @@ public sealed unsafe partial class CacheEngine : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxItemSize, "MaxItemSize must be at least 1024 bytes.");
         }
 
+        if (options.MaxKeyLength < 1 || options.MaxKeyLength > ItemHeader.MaxKeyLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxKeyLength, "MaxKeyLength must be from 1 to 65535.");
+        }
+
         if (options.MemoryLimitBytes < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.MemoryLimitBytes, "MemoryLimitBytes must not be negative.");
@@ -59,6 +68,8 @@ public sealed unsafe partial class CacheEngine : IDisposable
         Options = options;
         Time = time;
         _evictionDisabled = options.EvictionDisabled;
+        _maxKeyLength = options.MaxKeyLength;
+        _locationBytes = options.ValuesOnDisk ? ItemHeader.LocationBytes : 0;
         _classTable = new SlabClassTable(options.GrowthFactor);
         _classes = new SlabClass[_classTable.LargestId + 1];
         for (int id = 1; id <= _classTable.LargestId; id++)
@@ -96,7 +107,7 @@ public sealed unsafe partial class CacheEngine : IDisposable
 
     /// <summary>Whether an item fits under the maximum item size, counted as memcached counts it (4 more bytes when flags are non-zero).</summary>
     public bool ItemFits(int keyLength, long valueLength, uint flags)
-        => keyLength >= 0 && keyLength <= KeyMaxLength && valueLength >= 0
+        => keyLength >= 0 && keyLength <= _maxKeyLength && valueLength >= 0
            && ItemHeader.MemcachedSize(keyLength, valueLength, flags) <= Options.MaxItemSize;
 
     /// <summary>The partition a key belongs to: the top log2(PartitionCount) bits of XXH64(key, seed 0).</summary>

@@ -91,6 +91,8 @@ internal unsafe struct ItemTable
     {
         ulong tag = TagOf(hash);
         int index = HomeOf(hash);
+        // What the header's length byte holds for this key: a quick reject before the key is compared.
+        int lengthByte = Math.Min(key.Length, ItemHeader.LongKeyMarker);
         while (true)
         {
             ulong entry = _slots[index];
@@ -103,7 +105,7 @@ internal unsafe struct ItemTable
             if (entry >> 48 == tag && entry != Tombstone)
             {
                 var item = (ItemHeader*)(entry & AddressMask);
-                if (item->KeyLength == key.Length && ItemHeader.Key(item).SequenceEqual(key))
+                if (item->KeyLength == lengthByte && ItemHeader.Key(item).SequenceEqual(key))
                 {
                     slot = index;
                     return item;

@@ -46,6 +46,9 @@ public struct StoreRequest
     public uint VivifyExpiresAt;
     /// <summary>Meta b flag: the key arrived base64-encoded, so meta replies echo it encoded (set/add/replace/cas only, as memcached).</summary>
     public bool BinaryKey;
+    /// <summary>Store mode, replay only: where the Set record being replayed is (the change is not reported, so the
+    /// location cannot come from the observer).</summary>
+    public ValueLocation RecordLocation;
 }
 
 public readonly record struct StoreResult(StoreStatus Status, ulong Cas);
@@ -56,6 +59,12 @@ public enum GetStatus : byte
     Miss,
     /// <summary>Miss with the meta N flag: an empty item was created and this caller holds its win token.</summary>
     Vivified,
+    /// <summary>
+    /// Store mode: the item exists but its value is on disk and could not be read (an I/O error, or the record found
+    /// is not the item's), or, for a touch, not brought back into memory. Nothing was shown to the reader. Servers
+    /// answer SERVER_ERROR.
+    /// </summary>
+    ValueUnavailable,
 }
 
 /// <summary>Arguments of <see cref="CacheEngine.Get"/>; default means a plain get.</summary>
@@ -81,6 +90,8 @@ public struct GetRequest
     public bool NoLruBump;
     /// <summary>The request is a meta get (mg): with <see cref="Touch"/> a miss counts as get_misses, not touch_misses (memcached 1.6).</summary>
     public bool MetaGet;
+    /// <summary>The reader does not look at the value: a value on disk is not read (its view's value is empty).</summary>
+    public bool NoValue;
 }
 
 /// <summary>

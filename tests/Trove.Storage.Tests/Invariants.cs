@@ -39,7 +39,7 @@ internal static class Invariants
         public void Read(in ItemView item)
         {
             Items++;
-            Bytes += ItemHeader.Size + item.Key.Length + item.Value.Length;
+            Bytes += ItemHeader.TotalSize(item.Key.Length, item.Value.Length);
         }
     }
 }

@@ -5,7 +5,7 @@ public enum BinaryShape : byte
 {
     /// <summary>Lengths fit the opcode: run it.</summary>
     Valid,
-    /// <summary>Wrong extras, key or body for the opcode, or a key over 250 bytes: "Invalid arguments", then close.</summary>
+    /// <summary>Wrong extras, key or body for the opcode, or a key over the limit (memcached's 250): "Invalid arguments", then close.</summary>
     InvalidArguments,
     /// <summary>An opcode memcached does not implement: "Unknown command", the body length is discarded, the connection stays.</summary>
     UnknownCommand,
@@ -17,13 +17,17 @@ public static class BinaryRequestShape
     /// <summary>Longest key memcached accepts (its internals keep 8-bit key lengths).</summary>
     public const int MaxKeyLength = 250;
 
-    /// <summary>Checks a header whose lengths are consistent (<see cref="BinaryHeader.LengthsConsistent"/>).</summary>
-    public static BinaryShape Of(in BinaryHeader header)
+    /// <summary>
+    /// Checks a header whose lengths are consistent (<see cref="BinaryHeader.LengthsConsistent"/>). A key longer than
+    /// <paramref name="maxKeyLength"/> (memcached's 250 unless store mode raised it; the header's u16 allows up to
+    /// 65535) gets memcached's answer to a key over 250 bytes.
+    /// </summary>
+    public static BinaryShape Of(in BinaryHeader header, int maxKeyLength = MaxKeyLength)
     {
         int extras = header.ExtrasLength;
         int key = header.KeyLength;
         uint body = header.BodyLength;
-        if (key > MaxKeyLength)
+        if (key > maxKeyLength)
         {
             return BinaryShape.InvalidArguments;
         }

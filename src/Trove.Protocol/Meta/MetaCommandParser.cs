@@ -12,9 +12,25 @@ public static class MetaCommandParser
     /// <summary>
     /// Parses <paramref name="line"/> (the command line without its line terminator; it must start with one of the
     /// six meta command tokens). A base64 key is decoded into <paramref name="keyBuffer"/>, which should hold
-    /// <see cref="MetaRequest.KeyBufferLength"/> bytes. Check <see cref="MetaRequest.Error"/> before anything else.
+    /// <see cref="MetaRequest.KeyBufferLengthFor"/>(<paramref name="maxKeyLength"/>) bytes. Check
+    /// <see cref="MetaRequest.Error"/> before anything else. A key longer than <paramref name="maxKeyLength"/> (memcached's
+    /// 250 unless store mode raised it; see <see cref="MetaRequest.MaxKeyTokenLength"/> for base64 keys) is refused
+    /// as memcached refuses a key over 250 bytes: "bad command line format", nothing after the line read as data.
     /// </summary>
-    public static MetaRequest Parse(ReadOnlySpan<byte> line, Span<byte> keyBuffer)
+    public static MetaRequest Parse(ReadOnlySpan<byte> line, Span<byte> keyBuffer, int maxKeyLength = MetaRequest.MaxKeyLength)
+    {
+        MetaRequest request = ParseLine(line, keyBuffer, maxKeyLength);
+        // Above memcached's limit a token may be longer than the key it carries (base64): judge the key itself,
+        // with the reply and framing of memcached's own check. At 250 the token check below has already decided.
+        if (request.Key.Length > maxKeyLength && request.Error != MetaParseError.Error)
+        {
+            request.Error = MetaParseError.BadCommandLineFormat;
+            request.DataLength = -1;
+        }
+        return request;
+    }
+
+    private static MetaRequest ParseLine(ReadOnlySpan<byte> line, Span<byte> keyBuffer, int maxKeyLength)
     {
         // memcached treats the line as a C string: a NUL ends it.
         int nul = line.IndexOf((byte)0);
@@ -46,7 +62,7 @@ public static class MetaCommandParser
         }
         ReadOnlySpan<byte> key = tokens.Current;
         request.Key = key;
-        if (key.Length > MetaRequest.MaxKeyLength)
+        if (key.Length > MetaRequest.MaxKeyTokenLength(maxKeyLength))
         {
             request.Error = MetaParseError.BadCommandLineFormat;
             return request;

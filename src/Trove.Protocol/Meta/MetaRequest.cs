@@ -12,8 +12,20 @@ public ref struct MetaRequest
     /// <summary>The longest opaque token, the 'O' included.</summary>
     public const int MaxOpaqueTokenLength = 32;
 
-    /// <summary>A key buffer this large holds any decoded base64 key.</summary>
+    /// <summary>A key buffer this large holds any decoded base64 key under memcached's limit.</summary>
     public const int KeyBufferLength = MaxKeyLength / 4 * 3;
+
+    /// <summary>
+    /// The longest key token a line may carry under a key limit of <paramref name="maxKeyLength"/>. Up to memcached's
+    /// 250 the token itself is what counts, as in memcached (a base64 key is judged by its encoded length); above it
+    /// a base64 token may be as long as the encoding of a key of the limit, whose decoded length is then what counts.
+    /// </summary>
+    public static int MaxKeyTokenLength(int maxKeyLength)
+        => maxKeyLength <= MaxKeyLength ? maxKeyLength : MetaBase64.EncodedLength(maxKeyLength);
+
+    /// <summary>A key buffer this large holds any base64 key decoded under a key limit of <paramref name="maxKeyLength"/>.</summary>
+    public static int KeyBufferLengthFor(int maxKeyLength)
+        => Math.Max(KeyBufferLength, MetaBase64.MaxDecodedLength(MaxKeyTokenLength(maxKeyLength)));
 
     /// <summary>Which of the six meta commands the line is.</summary>
     public MetaCommandKind Command { get; internal set; }

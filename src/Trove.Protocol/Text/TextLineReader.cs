@@ -1,4 +1,5 @@
 using System.Buffers;
+using Trove.Protocol.Meta;
 
 namespace Trove.Protocol.Text;
 
@@ -26,16 +27,27 @@ public static class TextLineReader
     private const int MaxLeadingSpaces = 100;
 
     /// <summary>
+    /// The longest meta line accepted under a key limit of <paramref name="maxKeyLength"/>: memcached's read buffer,
+    /// plus, above memcached's 250, room for the longest key token (<see cref="MetaRequest.MaxKeyTokenLength"/>).
+    /// </summary>
+    public static int MaxMetaLineLength(int maxKeyLength)
+        => maxKeyLength <= MetaRequest.MaxKeyLength ? MaxLineLength : MaxLineLength + MetaRequest.MaxKeyTokenLength(maxKeyLength);
+
+    /// <summary>
     /// Reads one line. <see cref="OperationStatus.Done"/>: <paramref name="line"/> is the line without its '\n' and the
     /// reader is past it. <see cref="OperationStatus.NeedMoreData"/>: the reader is unchanged. <see cref="OperationStatus.InvalidData"/>:
-    /// the input can never form an acceptable line and the connection must be closed.
+    /// the input can never form an acceptable line and the connection must be closed. With a key limit above
+    /// memcached's 250 (<paramref name="maxKeyLength"/>, store mode), a meta line (first byte 'm') may be as long as
+    /// <see cref="MaxMetaLineLength"/> and is waited for until then; with the default every limit is memcached's.
     /// </summary>
-    public static OperationStatus TryReadLine(ref SequenceReader<byte> reader, out ReadOnlySequence<byte> line)
+    public static OperationStatus TryReadLine(ref SequenceReader<byte> reader, out ReadOnlySequence<byte> line, int maxKeyLength = MetaRequest.MaxKeyLength)
     {
         SequenceReader<byte> start = reader;
         if (reader.TryReadTo(out line, (byte)'\n', advancePastDelimiter: true))
         {
-            if (line.Length < MaxLineLength || (line.Length <= MaxMultiGetLineLength && StartsWithGet(line)))
+            if (line.Length < MaxLineLength
+                || (line.Length <= MaxMultiGetLineLength && StartsWithGet(line))
+                || (line.Length < MaxMetaLineLength(maxKeyLength) && StartsWithMeta(line)))
             {
                 return OperationStatus.Done;
             }
@@ -51,10 +63,18 @@ public static class TextLineReader
             return OperationStatus.NeedMoreData;
         }
         ReadOnlySequence<byte> unterminated = reader.UnreadSequence;
+        if (pending < MaxMetaLineLength(maxKeyLength) && maxKeyLength > MetaRequest.MaxKeyLength && StartsWithMeta(unterminated))
+        {
+            return OperationStatus.NeedMoreData;
+        }
         return pending <= MaxMultiGetLineLength && StartsWithGet(unterminated)
             ? OperationStatus.NeedMoreData
             : OperationStatus.InvalidData;
     }
+
+    /// <summary>Whether the input starts as every meta command does, with "m" (the parser judges the rest).</summary>
+    private static bool StartsWithMeta(in ReadOnlySequence<byte> input)
+        => new SequenceReader<byte>(input).TryPeek(out byte first) && first == (byte)'m';
 
     /// <summary>memcached's test for a multi-get: at most 100 leading spaces, then "get " or "gets ".</summary>
     public static bool StartsWithGet(in ReadOnlySequence<byte> input)

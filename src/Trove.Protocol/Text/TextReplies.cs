@@ -25,6 +25,8 @@ public static class TextReplies
     public static ReadOnlySpan<byte> TooLarge => "SERVER_ERROR object too large for cache\r\n"u8;
     public static ReadOnlySpan<byte> OutOfMemoryStoring => "SERVER_ERROR out of memory storing object\r\n"u8;
     public static ReadOnlySpan<byte> OutOfMemory => "SERVER_ERROR out of memory\r\n"u8;
+    /// <summary>Store mode: a value on disk could not be read back (never served wrong).</summary>
+    public static ReadOnlySpan<byte> ValueUnavailable => "SERVER_ERROR value on disk could not be read\r\n"u8;
 
     public static ReadOnlySpan<byte> ShutdownNotEnabled => "ERROR: shutdown not enabled\r\n"u8;
     public static ReadOnlySpan<byte> InvalidShutdownMode => "CLIENT_ERROR invalid shutdown mode\r\n"u8;

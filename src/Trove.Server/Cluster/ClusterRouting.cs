@@ -33,7 +33,8 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
         _logger = logger;
         Sealer = sealer;
         SyncReplication = syncReplication;
-        _peers = new PeerClients(sealer, requestTimeout, connectTimeout: requestTimeout);
+        _peers = new PeerClients(sealer, requestTimeout, connectTimeout: requestTimeout,
+            maxFrameLength: PeerFrame.MaxFrameLengthFor(context.Engine.Options.MaxItemSize));
         Ownership = new PartitionOwnership(joining, replicas);
         _joining = joining;
         _alone = RouteTable.Alone("", PartitionTable.PartitionCount);

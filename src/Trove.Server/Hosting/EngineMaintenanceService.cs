@@ -14,6 +14,7 @@ internal sealed class EngineMaintenanceService(CacheEngine engine) : BackgroundS
     private static readonly TimeSpan CrawlInterval = TimeSpan.FromMilliseconds(100);
     private const int ItemsPerCrawlStep = 5_000;
     private const int CrawlStepsPerRebalance = 10;
+    private const int ItemsPerDemotionStep = 5_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -24,6 +25,8 @@ internal sealed class EngineMaintenanceService(CacheEngine engine) : BackgroundS
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 engine.CrawlExpired(ItemsPerCrawlStep);
+                // Store mode: keep free memory above the low watermark by moving cold values to the log (no-op otherwise).
+                engine.DemoteCold(ItemsPerDemotionStep);
                 if (++step % CrawlStepsPerRebalance == 0)
                 {
                     engine.RebalanceMemory();

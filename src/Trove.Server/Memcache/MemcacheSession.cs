@@ -148,7 +148,7 @@ public sealed class MemcacheSession : IProtocolSession
                 continue;
             }
 
-            OperationStatus framing = TextLineReader.TryReadLine(ref reader, out ReadOnlySequence<byte> rawLine);
+            OperationStatus framing = TextLineReader.TryReadLine(ref reader, out ReadOnlySequence<byte> rawLine, _context.MaxKeyLength);
             if (framing == OperationStatus.NeedMoreData)
             {
                 break;
@@ -347,7 +347,7 @@ public sealed class MemcacheSession : IProtocolSession
 
     private bool TryForwardMeta(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> block)
     {
-        return _assembler is not null && TextForwarding.TryForwardMeta(_routing!, _assembler, _held, line, in block);
+        return _assembler is not null && TextForwarding.TryForwardMeta(_routing!, _assembler, _held, line, in block, _context.MaxKeyLength);
     }
 
     /// <summary>

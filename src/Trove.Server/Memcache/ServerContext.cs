@@ -15,12 +15,19 @@ public sealed partial class ServerContext
         Time = time;
         StartedAt = time.GetUtcNow();
         Verbosity = options.Verbosity;
+        MaxKeyLength = engine.Options.MaxKeyLength;
     }
 
     public CacheEngine Engine { get; }
     public ServerOptions Options { get; }
     public TimeProvider Time { get; }
     public DateTimeOffset StartedAt { get; }
+
+    /// <summary>
+    /// Longest key the meta and binary protocols accept (<see cref="EngineOptions.MaxKeyLength"/>: memcached's 250
+    /// unless store mode raised it). The classic text commands keep memcached's 250 whatever this is.
+    /// </summary>
+    public int MaxKeyLength { get; }
 
     /// <summary>The version string the version and stats commands report.</summary>
     public string Version { get; init; } = "1.6.18";

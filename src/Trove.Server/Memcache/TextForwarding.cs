@@ -3,6 +3,7 @@ using Trove.Protocol.Meta;
 using Trove.Protocol.Text;
 using Trove.Server.Cluster;
 using Trove.Server.Cluster.Peers;
+using Trove.Server.Memcache.Meta;
 using Trove.Server.Memcache.Text;
 
 namespace Trove.Server.Memcache;
@@ -46,10 +47,23 @@ internal static class TextForwarding
     }
 
     /// <summary>A meta command (with its data block, if any): forwards it unless it has no key or its key is served here.</summary>
-    public static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block)
+    public static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, int maxKeyLength)
     {
-        Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
-        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
+        byte[]? rented = MetaKeyBuffer.RentFor(line, maxKeyLength);
+        Span<byte> keyBuffer = rented ?? stackalloc byte[MetaRequest.KeyBufferLength];
+        try
+        {
+            return TryForwardMeta(routing, output, held, line, block, keyBuffer, maxKeyLength);
+        }
+        finally
+        {
+            MetaKeyBuffer.Return(rented);
+        }
+    }
+
+    private static bool TryForwardMeta(ClusterRouting routing, ReplyAssembler output, HeldReplies held, ReadOnlySpan<byte> line, in System.Buffers.ReadOnlySequence<byte> block, Span<byte> keyBuffer, int maxKeyLength)
+    {
+        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer, maxKeyLength);
         if (request.Error != MetaParseError.None || request.Command is MetaCommandKind.NoOp || request.Key.IsEmpty)
             return false;
         if (routing.IsLocal(request.Key, out int partition))

@@ -14,7 +14,10 @@ namespace Trove.Server.Store;
 /// <param name="logBytes">Bytes of the whole log about to be replayed (0 if unknown): with the average size of the
 /// first <see cref="SampleRecords"/> records it estimates how many records follow, and the engine's index is sized for
 /// them once (<see cref="CacheEngine.ReserveItems"/>) instead of growing step by step.</param>
-internal sealed class LogReplay(CacheEngine engine, long logBytes = 0)
+/// <param name="values">With values on disk, where each item's record is (null otherwise).</param>
+/// <remarks>With values on disk each item keeps its record's location, and when memory runs low the engine turns cold
+/// items into stubs, so a log larger than memory replays.</remarks>
+internal sealed class LogReplay(CacheEngine engine, long logBytes = 0, LogValueReader? values = null)
 {
     /// <summary>Records read before the index is sized: enough for a steady average record size.</summary>
     internal const int SampleRecords = 4096;
@@ -74,6 +77,7 @@ internal sealed class LogReplay(CacheEngine engine, long logBytes = 0)
             ExpiresAt = record.ExpiresAtUnix == 0 ? 0 : engine.ToExpiry((long)record.ExpiresAtUnix),
             NewCas = record.Cas,
             BinaryKey = (record.Bits & ItemBits.BinaryKey) != 0,
+            RecordLocation = values?.ToValueLocation(record.Location) ?? default,
         };
         StoreResult result = engine.Store(record.Key, new ReadOnlySequence<byte>(_value, 0, record.Value.Length), in request);
         if (result.Status != StoreStatus.Stored)

@@ -25,8 +25,9 @@ internal sealed class NodeStore : IDisposable
     private LogWriteFailedException? _refusing;
 
     private NodeStore(IFileSystem fileSystem, StoreOptions options, CacheEngine engine, ILogger logger, LogWriter writer,
-        RecoveryResult recovery, TimeSpan recoveryTime)
+        RecoveryResult recovery, TimeSpan recoveryTime, LogValueReader? values)
     {
+        Values = values;
         _fileSystem = fileSystem;
         Options = options;
         _engine = engine;
@@ -42,6 +43,9 @@ internal sealed class NodeStore : IDisposable
     public string Directory => Options.DataDir!;
 
     public LogWriter Writer { get; }
+
+    /// <summary>Reads values on disk back (null when the engine keeps every value in memory).</summary>
+    public LogValueReader? Values { get; }
 
     public RecoveryResult Recovery { get; }
 
@@ -63,8 +67,18 @@ internal sealed class NodeStore : IDisposable
         fileSystem ??= LocalFileSystem.Instance;
         string directory = Path.GetFullPath(options.DataDir!);
         long started = Stopwatch.GetTimestamp();
+        LogValueReader? values = null;
+        if (engine.ValuesOnDisk)
+        {
+            values = new LogValueReader(fileSystem, directory)
+            {
+                ReadFailed = (location, error) => StoreLog.ValueReadFailed(logger, location.File, location.Offset, error?.Message ?? "short read"),
+            };
+            engine.ValueLog = values;
+        }
+
         fileSystem.CreateDirectory(directory); // as Recovery.Run does: the estimate below lists it first
-        var replay = new LogReplay(engine, CompactionTrigger.LogBytes(fileSystem, directory));
+        var replay = new LogReplay(engine, CompactionTrigger.LogBytes(fileSystem, directory), values);
         RecoveryResult result = Trove.Storage.Persistence.Recovery.Run(fileSystem, directory, replay.Apply);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         if (result.IsCorrupt)
@@ -103,8 +117,9 @@ internal sealed class NodeStore : IDisposable
             SegmentSizeBytes = options.SegmentSizeBytes,
             CompactionMinimumBytes = options.CompactionMinimumBytes,
         };
-        var store = new NodeStore(fileSystem, resolved, engine, logger, writer, result, elapsed);
-        engine.ChangeObserver = CompositeChangeObserver.Combine(engine.ChangeObserver, new PersistenceObserver(writer, engine.Time));
+        var store = new NodeStore(fileSystem, resolved, engine, logger, writer, result, elapsed, values);
+        values?.AttachWriter(writer);
+        engine.ChangeObserver = CompositeChangeObserver.Combine(engine.ChangeObserver, new PersistenceObserver(writer, engine.Time, values));
         return store;
     }
 
@@ -151,16 +166,23 @@ internal sealed class NodeStore : IDisposable
 
             List<SegmentFile> segments = SegmentFiles.List(_fileSystem, Directory);
             int sealedSegments = segments.Count(s => s.Sequence < Writer.ActiveSequence);
-            if (!_trigger.ShouldCompact(LogBytes(), _engine.GetStats().Bytes, sealedSegments))
+            // Values on disk are live data too, though not in the engine's item bytes.
+            long liveBytes = _engine.GetStats().Bytes + _engine.GetDiskValueStats().ValueBytesOnDisk;
+            if (!_trigger.ShouldCompact(LogBytes(), liveBytes, sealedSegments))
             {
                 return false;
             }
 
-            CompactionResult? result = Compactor.Compact(_fileSystem, Directory, Writer, IsLive);
+            LogValueReader? values = Values;
+            CompactionResult? result = Compactor.Compact(_fileSystem, Directory, Writer, IsLive,
+                values is null ? null : (temp, sequence, moved) => values.Relocate(_engine, temp, sequence, moved));
             if (result is null)
             {
                 return false;
             }
+
+            // Every location now names the compacted file: the inputs' handles can go.
+            values?.Retire(result.OutputSequence, values.LastCompactedId);
 
             Interlocked.Increment(ref _compactions);
             StoreLog.Compacted(_logger, result.InputSegments, result.InputBytes, result.OutputBytes, result.RecordsKept, result.RecordsDropped);
@@ -172,12 +194,16 @@ internal sealed class NodeStore : IDisposable
     private bool IsLive(ReadOnlySpan<byte> key, ulong cas)
     {
         var reader = new CasReader();
-        GetStatus status = _engine.Get(key, new GetRequest { NoBump = true }, ref reader);
+        GetStatus status = _engine.Get(key, new GetRequest { NoBump = true, NoValue = true }, ref reader);
         return status == GetStatus.Hit && reader.Cas == cas;
     }
 
     /// <summary>Writes and fsyncs what was appended and closes the segment. After the listener has stopped.</summary>
-    public void Dispose() => Writer.Dispose();
+    public void Dispose()
+    {
+        Writer.Dispose();
+        Values?.Dispose();
+    }
 
     private struct CasReader : IItemReader
     {

@@ -6,9 +6,10 @@ namespace Trove.Server.Store;
 /// <summary>
 /// Turns every item change the engine reports into a log record: the item's whole state (Set) or its removal
 /// (Delete). Runs under the partition lock, so a key's records reach the log in the order of its changes;
-/// <see cref="LogWriter.AppendAsync"/> only copies into memory, so it never blocks there.
+/// <see cref="LogWriter.AppendAsync(in LogRecord, out RecordLocation)"/> only copies into memory, so it never blocks there.
 /// </summary>
-internal sealed class PersistenceObserver(LogWriter writer, TimeProvider time) : IItemChangeObserver
+/// <remarks>With values on disk, the location of each Set goes to <paramref name="values"/>, whence the engine takes it for the item.</remarks>
+internal sealed class PersistenceObserver(LogWriter writer, TimeProvider time, LogValueReader? values = null) : IItemChangeObserver
 {
     /// <summary>Written as the expiry of an item reported already expired: a Unix time long past, which replay
     /// turns into a delete (a relative TTL would be meaningless after downtime).</summary>
@@ -23,17 +24,19 @@ internal sealed class PersistenceObserver(LogWriter writer, TimeProvider time) :
             _ => (ulong)(time.GetUtcNow().ToUnixTimeSeconds() + item.TtlRemaining),
         };
         ItemBits bits = (item.Stale ? ItemBits.Stale : ItemBits.None) | (item.BinaryKey ? ItemBits.BinaryKey : ItemBits.None);
-        Append(LogRecord.Set(item.Key, item.Value, item.Flags, expiresAt, item.Cas, bits));
+        RecordLocation location = Append(LogRecord.Set(item.Key, item.Value, item.Flags, expiresAt, item.Cas, bits));
+        values?.NoteAppended(location);
     }
 
     public void OnItemDeleted(int partition, ReadOnlySpan<byte> key) => Append(LogRecord.Delete(key));
 
-    private void Append(in LogRecord record)
+    private RecordLocation Append(in LogRecord record)
     {
         Task appended;
+        RecordLocation location = default;
         try
         {
-            appended = writer.AppendAsync(in record);
+            appended = writer.AppendAsync(in record, out location);
         }
         catch (ArgumentException ex)
         {
@@ -43,5 +46,6 @@ internal sealed class PersistenceObserver(LogWriter writer, TimeProvider time) :
         }
 
         StoreAppends.Note(appended);
+        return location;
     }
 }

@@ -28,4 +28,7 @@ internal static partial class StoreLog
 
     [LoggerMessage(108, LogLevel.Warning, "Store mode: compaction failed; the log is unchanged and recoverable")]
     public static partial void CompactionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(109, LogLevel.Error, "Store mode: a value on disk could not be read (file {File}, offset {Offset}): {Problem}; the request got SERVER_ERROR")]
+    public static partial void ValueReadFailed(ILogger logger, uint file, uint offset, string problem);
 }

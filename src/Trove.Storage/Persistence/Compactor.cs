@@ -4,6 +4,14 @@ namespace Trove.Storage.Persistence;
 /// (the engine holds the key with that CAS). Called from the compaction thread; must be thread-safe.</summary>
 public delegate bool LivenessCheck(ReadOnlySpan<byte> key, ulong cas);
 
+/// <summary>
+/// Called by <see cref="Compactor"/> once the compacted segment is written and the barrier passed, before the rename:
+/// <paramref name="oldLocations"/>[i] is where the i-th record of <paramref name="temporaryPath"/> was. Values on
+/// disk move their locations here, so none points into a segment about to be deleted. Must not throw for a
+/// location it does not know.
+/// </summary>
+public delegate void CompactionRelocation(string temporaryPath, ulong outputSequence, IReadOnlyList<RecordLocation> oldLocations);
+
 /// <summary>What one compaction did.</summary>
 public sealed record CompactionResult(
     int InputSegments, long InputBytes, long OutputBytes, long RecordsKept, long RecordsDropped, ulong OutputSequence);
@@ -19,6 +27,8 @@ public sealed record CompactionResult(
 /// crash leaves a temp file, which recovery deletes: the inputs are untouched.</item>
 /// <item>barrier: the writer fsyncs everything appended so far. A record is dropped only because a newer change
 /// made it dead; that change's own record must be durable before the old one disappears.</item>
+/// <item>with values on disk, the <see cref="CompactionRelocation"/> re-points items to the temp file (read through a
+/// handle that follows it through the rename). Nothing on disk changes.</item>
 /// <item>rename the temp file over <c>log-K.trv</c>, fsync the directory. Atomic: after a crash either the old
 /// segment K or the compacted one is there, and either is a valid log.</item>
 /// <item>delete the older inputs, fsync the directory. A crash in between leaves segments below a compacted one;
@@ -31,8 +41,9 @@ public static class Compactor
     private const int OutputBufferSize = 1 << 20;
 
     /// <summary>Compacts the segments sealed by <paramref name="writer"/>, with its <see cref="LogWriter.SyncAsync"/> as the barrier.</summary>
-    public static CompactionResult? Compact(IFileSystem fileSystem, string directory, LogWriter writer, LivenessCheck isLive) =>
-        Compact(fileSystem, directory, writer.ActiveSequence, isLive, () => writer.SyncAsync().GetAwaiter().GetResult());
+    public static CompactionResult? Compact(IFileSystem fileSystem, string directory, LogWriter writer, LivenessCheck isLive,
+        CompactionRelocation? relocate = null) =>
+        Compact(fileSystem, directory, writer.ActiveSequence, isLive, () => writer.SyncAsync().GetAwaiter().GetResult(), relocate);
 
     /// <summary>
     /// Compacts every segment below <paramref name="activeSequence"/>; null when there is none.
@@ -41,7 +52,7 @@ public static class Compactor
     /// <exception cref="InvalidDataException">A sealed segment is damaged; nothing was changed (run recovery, which reports it).</exception>
     /// <exception cref="IOException">A file operation failed; the directory stays recoverable.</exception>
     public static CompactionResult? Compact(IFileSystem fileSystem, string directory, ulong activeSequence,
-        LivenessCheck isLive, Action durabilityBarrier)
+        LivenessCheck isLive, Action durabilityBarrier, CompactionRelocation? relocate = null)
     {
         List<SegmentFile> inputs = SegmentFiles.List(fileSystem, directory).FindAll(s => s.Sequence < activeSequence);
         if (inputs.Count == 0)
@@ -58,6 +69,7 @@ public static class Compactor
         long inputBytes = 0;
         long kept = 0;
         long dropped = 0;
+        List<RecordLocation>? moved = relocate is null ? null : [];
         try
         {
             Span<byte> header = stackalloc byte[RecordFormat.SegmentHeaderRecordLength];
@@ -72,6 +84,7 @@ public static class Compactor
                     if (record.Type == RecordType.Set && isLive(record.Key, record.Cas))
                     {
                         output.Append(record);
+                        moved?.Add(record.Location);
                         kept++;
                     }
                     else
@@ -108,6 +121,9 @@ public static class Compactor
             throw;
         }
 
+        // Locations move before the rename, to the temporary file (which readers open before it is renamed), so no
+        // location names a file that is about to change or go.
+        relocate?.Invoke(temp, outputSequence, moved!);
         fileSystem.Rename(temp, target);
         fileSystem.SyncDirectory(directory);
         for (int i = 0; i < inputs.Count - 1; i++)

@@ -118,7 +118,12 @@ public static class LogReader
                 return Bad(data, offset, header, records, SegmentScanStatus.Corrupt, "segment header in the middle of a segment");
             }
 
-            handler?.Invoke(RecordFormat.Decode(body));
+            if (handler is not null)
+            {
+                uint crc = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(data[(offset + 4)..]);
+                handler(RecordFormat.Decode(body) with { Location = new RecordLocation(expectedSequence, offset, crc) });
+            }
+
             records++;
             offset += frameLength;
         }
@@ -166,7 +171,7 @@ public static class LogReader
             }
 
             byte type = rest[RecordFormat.FrameHeaderLength];
-            if (type is not ((byte)RecordType.Set or (byte)RecordType.Delete))
+            if (!RecordFormat.IsChangeType(type))
             {
                 continue;
             }

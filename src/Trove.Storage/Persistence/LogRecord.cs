@@ -11,6 +11,12 @@ public enum RecordType : byte
 
     /// <summary>A key removed by a delete command.</summary>
     Delete = 3,
+
+    /// <summary>A Set whose key is longer than 255 bytes (store mode's long keys): the key length is a u16.</summary>
+    SetLongKey = 4,
+
+    /// <summary>A Delete whose key is longer than 255 bytes: the key length is a u16.</summary>
+    DeleteLongKey = 5,
 }
 
 /// <summary>Item bits kept with a Set record. Values are part of the format.</summary>
@@ -27,7 +33,8 @@ public enum ItemBits : byte
 }
 
 /// <summary>
-/// One Set or Delete record, as handed to the writer or read back. Spans point into the caller's memory (writing) or
+/// One Set or Delete record, as handed to the writer or read back. <see cref="Type"/> is always Set or Delete:
+/// whether the record goes to disk as the long-key variant is the format's business (<see cref="RecordFormat"/>). Spans point into the caller's memory (writing) or
 /// the reader's buffer (reading): valid only for the duration of the call that received the record.
 /// </summary>
 public readonly ref struct LogRecord
@@ -59,6 +66,9 @@ public readonly ref struct LogRecord
     public ulong Cas { get; }
 
     public ItemBits Bits { get; }
+
+    /// <summary>Where the reader found the record (segment, offset, CRC); default when the record is being written.</summary>
+    public RecordLocation Location { get; init; }
 
     /// <summary>A Set record. The key must be 1 to <see cref="RecordFormat.MaxKeyLength"/> bytes.</summary>
     public static LogRecord Set(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, uint clientFlags, ulong expiresAtUnix,

@@ -16,12 +16,13 @@ public sealed partial class LogWriter
         {
             byte[] batch;
             int length;
+            List<int> breaks;
             TaskCompletionSource? done;
             TaskCompletionSource? sync;
             bool closing;
             lock (_gate)
             {
-                while (_pendingLength == 0 && _syncRequested is null && !_closing && !PeriodicSyncDue(out int timeout))
+                while (_pendingLength == 0 && _breaks.Count == 0 && _syncRequested is null && !_closing && !PeriodicSyncDue(out int timeout))
                 {
                     Monitor.Wait(_gate, timeout);
                 }
@@ -32,6 +33,9 @@ public sealed partial class LogWriter
                 _pending = _spare;
                 _pendingLength = 0;
                 _spare = batch;
+                breaks = _breaks;
+                _breaks = _spareBreaks;
+                _spareBreaks = breaks;
                 done = _batchDone;
                 _batchDone = null;
                 sync = _syncRequested;
@@ -42,10 +46,21 @@ public sealed partial class LogWriter
             Step step = Step.Write;
             try
             {
-                if (length > 0)
+                int start = 0;
+                foreach (int at in breaks)
                 {
-                    _file.Write(batch.AsSpan(0, length));
-                    _unsynced = true;
+                    WritePiece(batch.AsSpan(start, at - start));
+                    step = Step.Rotate;
+                    Rotate();
+                    step = Step.Write;
+                    start = at;
+                }
+
+                breaks.Clear();
+                WritePiece(batch.AsSpan(start, length - start));
+                if (batch.Length > RetainedBufferSize)
+                {
+                    _spare = new byte[InitialBufferSize]; // batch is _spare: only this thread touches it until the next swap
                 }
 
                 bool syncNow = _options.Fsync == FsyncPolicy.Always || sync is not null || closing || PeriodicSyncDue(out _);
@@ -81,19 +96,25 @@ public sealed partial class LogWriter
                 continue;
             }
 
-            if (_file.Length >= _options.SegmentSizeLimit)
+            // Seal a full segment now rather than at the next append: the next loop rotates at the break.
+            lock (_gate)
             {
-                try
-                {
-                    Rotate();
-                }
-                catch (Exception ex)
-                {
-                    Fail(Step.Rotate, ex, null, null);
-                    return;
-                }
+                BreakIfFull();
             }
         }
+    }
+
+    /// <summary>Writes part of a batch to the active segment and publishes how far the file now holds the log.</summary>
+    private void WritePiece(ReadOnlySpan<byte> piece)
+    {
+        if (piece.IsEmpty)
+        {
+            return;
+        }
+
+        _file.Write(piece);
+        _unsynced = true;
+        Volatile.Write(ref _written, PackWritten(_activeSequence, _file.Length));
     }
 
     /// <summary>Under EverySecond: whether unsynced data has waited a full interval; else how long to wait (ms).</summary>
@@ -139,6 +160,7 @@ public sealed partial class LogWriter
         _file = CreateSegment(_fileSystem, _directory, next);
         Interlocked.Increment(ref _syncCount);
         Volatile.Write(ref _activeSequence, next);
+        Volatile.Write(ref _written, PackWritten(next, RecordFormat.SegmentHeaderRecordLength));
     }
 
     /// <summary>Enters the permanent failed state and faults every record not yet acknowledged.</summary>
@@ -160,6 +182,7 @@ public sealed partial class LogWriter
             _batchDone = null;
             _syncRequested = null;
             _pendingLength = 0;
+            _breaks.Clear();
         }
 
         done?.TrySetException(failure);

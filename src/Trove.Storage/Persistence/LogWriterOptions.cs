@@ -22,8 +22,8 @@ public sealed class LogWriterOptions
     /// <remarks>Defaults to <see cref="FsyncPolicy.EverySecond"/>, as Redis's appendfsync.</remarks>
     public FsyncPolicy Fsync { get; init; } = FsyncPolicy.EverySecond;
 
-    /// <summary>Once the active segment reaches this size, the next batch goes to a new segment.</summary>
-    /// <remarks>Defaults to 64 MiB. A segment exceeds it by at most one batch of appends.</remarks>
+    /// <summary>Once the active segment reaches this size, the next record goes to a new segment.</summary>
+    /// <remarks>Defaults to 64 MiB. A segment exceeds it by at most one record.</remarks>
     public long SegmentSizeLimit { get; init; } = 64L << 20;
 
     /// <summary>The period of the background fsync under <see cref="FsyncPolicy.EverySecond"/>.</summary>

@@ -56,7 +56,7 @@ internal static class NodeSettingsLoader
             return false;
         }
 
-        error = Validate(server, engine) ?? store.Validate() ?? "";
+        error = Validate(server, engine) ?? store.Validate() ?? store.ValidateMaxKeyLength(engine.MaxKeyLength) ?? "";
         if (error.Length == 0 && !ClusterSetup.TryCreate(cluster, server.ListenAddress, out _, out error, clientsAuthenticate: !string.IsNullOrEmpty(server.AuthFile)))
         {
             return false;

@@ -27,6 +27,7 @@ internal static class ServerOptionTable
         new("--max-connections", "-c", "Server:MaxConnections", OptionKind.Integer, "1024", "most simultaneous client connections"),
         new("--threads", "-t", "Server:Threads", OptionKind.Integer, "4", "socket I/O threads, at most one per core; each reads, executes and replies for its connections"),
         new("--max-item-size", "-I", "Engine:MaxItemSize", OptionKind.Size, "1m", "largest item, with k/m suffix (1k to 1g)"),
+        new("--max-key-length", null, "Engine:MaxKeyLength", OptionKind.Integer, "250", "longest key in bytes; above 250 (up to 65535) only with --mode store, over meta and binary"),
         new("--verbose", "-v", "Server:Verbosity", OptionKind.Integer, "0", "verbosity: -v, -vv or -vvv (--verbose N)"),
         new("--udp-port", "-U", "Server:UdpPort", OptionKind.Integer, "0", "UDP port; only 0 (off) is supported"),
         new("--enable-shutdown", "-A", "Server:EnableShutdown", OptionKind.Flag, "false", "allow the shutdown command"),

@@ -61,6 +61,33 @@ public sealed class StoreOptionsTests
     }
 
     [Fact]
+    public void MaxKeyLengthDefaultsToMemcachedsAndRisesOnlyInStoreMode()
+    {
+        var (ok, settings, error) = Load("");
+        Assert.True(ok, error);
+        Assert.Equal(250, settings.Engine.MaxKeyLength);
+
+        (ok, settings, error) = Load("--mode store --data-dir /data --max-key-length 65535");
+        Assert.True(ok, error);
+        Assert.Equal(65535, settings.Engine.MaxKeyLength);
+
+        (ok, settings, error) = Load("--max-key-length 100");
+        Assert.True(ok, error);
+        Assert.Equal(100, settings.Engine.MaxKeyLength);
+    }
+
+    [Theory]
+    [InlineData("--max-key-length 251", "--max-key-length above 250 needs --mode store")]
+    [InlineData("--mode store --data-dir /data --max-key-length 65536", "max key length 65536 is out of range (1-65535)")]
+    [InlineData("--max-key-length 0", "max key length 0 is out of range (1-65535)")]
+    public void MaxKeyLengthOutOfRangeOrWithoutStoreModeIsRefused(string commandLine, string expected)
+    {
+        var (ok, _, error) = Load(commandLine);
+        Assert.False(ok);
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
     public void EnvironmentVariablesSetStoreModeToo()
     {
         var (ok, settings, error) = Load("", new Dictionary<string, string?>

@@ -14,11 +14,13 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly List<TroveNode> _nodes = [];
     private readonly Action<ClusterNodeOptions>? _configure;
     private readonly Func<string, StoreOptions?>? _store;
+    private readonly Func<string, EngineOptions>? _engine;
     private int _started;
 
-    private LocalCluster(Action<ClusterNodeOptions>? configure, Func<string, StoreOptions?>? store)
+    private LocalCluster(Action<ClusterNodeOptions>? configure, Func<string, StoreOptions?>? store, Func<string, EngineOptions>? engine)
     {
         _configure = configure;
+        _engine = engine;
         _store = store;
     }
 
@@ -41,13 +43,15 @@ internal sealed class LocalCluster : IAsyncDisposable
         },
     };
 
-    /// <summary>
-    /// Starts <paramref name="count"/> nodes named n0, n1, ... all joining n0, and waits until they agree.
-    /// <paramref name="store"/> gives a node's store settings by name (null: cache mode).
-    /// </summary>
-    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null, Func<string, StoreOptions?>? store = null)
+    /// <summary>Starts <paramref name="count"/> nodes named n0, n1, ... all joining n0, and waits until they agree.</summary>
+    /// <param name="count">How many nodes.</param>
+    /// <param name="configure">Changes each node's cluster options.</param>
+    /// <param name="store">Each node's store options by node name (default, or null for a name: cache mode).</param>
+    /// <param name="engine">Each node's engine options by node name (default: the defaults); also used by <see cref="RestartAsync"/>.</param>
+    public static async Task<LocalCluster> StartAsync(int count, Action<ClusterNodeOptions>? configure = null,
+        Func<string, StoreOptions?>? store = null, Func<string, EngineOptions>? engine = null)
     {
-        var cluster = new LocalCluster(configure, store);
+        var cluster = new LocalCluster(configure, store, engine);
         for (int i = 0; i < count; i++)
             await cluster.AddNodeAsync();
         return cluster;
@@ -66,7 +70,8 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         ClusterNodeOptions options = Fast(name, _nodes.Count == 0 ? null : _nodes[0].GossipAddress!.Value.ToString());
         _configure?.Invoke(options);
-        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, new EngineOptions(), options, _store?.Invoke(name), FileLog.For(name));
+        TroveNode node = await TroveNode.StartAsync(new ServerOptions { Port = 0 }, _engine?.Invoke(name) ?? new EngineOptions(), options,
+            _store?.Invoke(name), FileLog.For(name));
         _nodes.Add(node);
         await WaitSettledAsync();
         return node;

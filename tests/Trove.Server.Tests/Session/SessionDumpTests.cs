@@ -69,6 +69,19 @@ public sealed partial class SessionDumpTests
         Assert.EndsWith("END\r\n", dump);
     }
 
+    /// <summary>Store mode's long keys (over memcached's 250) are dumped whole.</summary>
+    [Fact]
+    public void DumpsShowLongKeysWhole()
+    {
+        using var harness = new SessionHarness(engineOptions: new EngineOptions { MaxKeyLength = 20_000 });
+        string key = "long/" + new string('k', 19_995);
+        Assert.Equal("HD\r\n", harness.Send($"ms {key} 1\r\nx\r\n"));
+        SlabClassStats cls = harness.Engine.GetStats().Classes.Single(c => c.Number > 0);
+
+        Assert.Contains($"ITEM {key} [1 b; 0 s]\r\n", harness.Send($"stats cachedump {cls.Id} 0\r\n"));
+        Assert.Contains($"key={key.Replace("/", "%2F", StringComparison.Ordinal)} exp=-1 ", harness.Send("lru_crawler metadump all\r\n"));
+    }
+
     [Fact]
     public void MetadumpRefusesToFollowOtherPipelinedCommands()
     {

@@ -20,6 +20,15 @@ public sealed class StoreExecutableTests : IDisposable
     }
 
     [Fact]
+    public void LongKeysWithoutStoreModeExitWithUsage()
+    {
+        using var trove = TroveProcess.Start("--max-key-length 1000");
+        Assert.True(trove.WaitForExit(ExitLimit));
+        Assert.Equal(64, trove.ExitCode);
+        Assert.Contains("--max-key-length above 250 needs --mode store", trove.StandardError);
+    }
+
+    [Fact]
     public async Task ADamagedLogExitsWithDataErrorNamingTheFileAndOffset()
     {
         await using (TroveNode node = await StoreNode.StartAsync(_dir.Options()))

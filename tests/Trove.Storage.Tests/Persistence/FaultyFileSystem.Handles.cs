@@ -126,6 +126,11 @@ internal sealed partial class FaultyFileSystem
             lock (fs._lock)
             {
                 fs.ThrowIfCrashed();
+                if (fs.FailReads)
+                {
+                    throw new IOException("injected read failure (EIO)", 5);
+                }
+
                 int n = (int)Math.Clamp(node.Length - offset, 0, buffer.Length);
                 node.Data.AsSpan((int)offset, n).CopyTo(buffer);
                 return n;

@@ -36,6 +36,9 @@ internal sealed partial class FaultyFileSystem : IFileSystem
     /// <summary>Total bytes all files may hold; a write past it writes what fits, then fails with ENOSPC.</summary>
     public long? Capacity { get; set; }
 
+    /// <summary>While set, every read through an open handle fails with EIO (a bad sector under a value on disk).</summary>
+    public bool FailReads { get; set; }
+
     /// <summary>When set, every file fsync signals <see cref="SyncEntered"/> and waits for this gate.</summary>
     public ManualResetEventSlim? SyncGate { get; set; }
 

@@ -123,7 +123,7 @@ public sealed class RecordFormatTests
     public void EmptyOrOverlongKeyIsRejected()
     {
         Assert.Throws<ArgumentException>(() => Encode(LogRecord.Delete([])));
-        Assert.Throws<ArgumentException>(() => Encode(LogRecord.Set(new byte[256], [], 0, 0, 0)));
+        Assert.Throws<ArgumentException>(() => Encode(LogRecord.Set(new byte[65536], [], 0, 0, 0)));
     }
 
     [Fact]

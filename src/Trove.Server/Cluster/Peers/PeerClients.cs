@@ -24,6 +24,7 @@ internal sealed class PeerClients : IDisposable
     /// </summary>
     public const int ReplicationLane = -1;
     private readonly PacketSealer _sealer;
+    private readonly int _maxFrameLength;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Peer> _peers = new(StringComparer.Ordinal);
     private readonly Timer _timeouts;
@@ -36,9 +37,14 @@ internal sealed class PeerClients : IDisposable
         public long FailedAt;
     }
 
-    public PeerClients(PacketSealer sealer, TimeSpan requestTimeout, TimeSpan connectTimeout)
+    /// <param name="sealer">Seals and opens every frame.</param>
+    /// <param name="requestTimeout">How long a request may wait for its reply.</param>
+    /// <param name="connectTimeout">How long a connect may take.</param>
+    /// <param name="maxFrameLength">Longest reply frame accepted (<see cref="PeerFrame.MaxFrameLengthFor"/>).</param>
+    public PeerClients(PacketSealer sealer, TimeSpan requestTimeout, TimeSpan connectTimeout, int maxFrameLength = PeerFrame.DefaultMaxFrameLength)
     {
         _sealer = sealer;
+        _maxFrameLength = maxFrameLength;
         RequestTimeout = requestTimeout;
         ConnectTimeout = connectTimeout;
         TimeSpan check = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 50, requestTimeout.Ticks / 4));
@@ -101,7 +107,7 @@ internal sealed class PeerClients : IDisposable
                 return null;
             }
             peer.FailedAt = 0;
-            PeerConnection opened = PeerConnection.Open(member, endpoint!, _sealer, ConnectTimeout);
+            PeerConnection opened = PeerConnection.Open(member, endpoint!, _sealer, ConnectTimeout, _maxFrameLength);
             peer.Connections[slot] = opened;
             return opened;
         }

@@ -21,6 +21,7 @@ internal sealed class PeerConnection : IDisposable
 {
     private readonly Socket _socket;
     private readonly PacketSealer _sealer;
+    private readonly int _maxFrameLength;
     private readonly Lock _gate = new();
     private readonly Queue<Outstanding> _outstanding = new();
     private ArrayBufferWriter<byte> _queued = new();
@@ -32,10 +33,11 @@ internal sealed class PeerConnection : IDisposable
 
     private readonly Task _connected;
 
-    private PeerConnection(Socket socket, PacketSealer sealer, string peer, System.Net.EndPoint endpoint, TimeSpan connectTimeout)
+    private PeerConnection(Socket socket, PacketSealer sealer, string peer, System.Net.EndPoint endpoint, TimeSpan connectTimeout, int maxFrameLength)
     {
         _socket = socket;
         _sealer = sealer;
+        _maxFrameLength = maxFrameLength;
         Peer = peer;
         _connected = ConnectAsync(endpoint, connectTimeout);
         _connected.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
@@ -50,10 +52,10 @@ internal sealed class PeerConnection : IDisposable
     /// A connection to <paramref name="endpoint"/> (the member's gossip address), usable at once: requests sent before
     /// the connect completes are queued and go out, in order, as soon as it does (or fail with it).
     /// </summary>
-    public static PeerConnection Open(string peer, System.Net.EndPoint endpoint, PacketSealer sealer, TimeSpan timeout)
+    public static PeerConnection Open(string peer, System.Net.EndPoint endpoint, PacketSealer sealer, TimeSpan timeout, int maxFrameLength = PeerFrame.DefaultMaxFrameLength)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        return new PeerConnection(socket, sealer, peer, endpoint, timeout);
+        return new PeerConnection(socket, sealer, peer, endpoint, timeout, maxFrameLength);
     }
 
     /// <summary>Completes when connected; faults (and fails the connection) when the peer cannot be reached.</summary>
@@ -153,7 +155,7 @@ internal sealed class PeerConnection : IDisposable
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 while (true)
                 {
-                    OperationStatus status = PeerFrame.TryRead(ref buffer, _sealer, out byte[] reply, out OpenResult refused);
+                    OperationStatus status = PeerFrame.TryRead(ref buffer, _sealer, _maxFrameLength, out byte[] reply, out OpenResult refused);
                     if (status == OperationStatus.NeedMoreData)
                         break;
                     if (status != OperationStatus.Done)

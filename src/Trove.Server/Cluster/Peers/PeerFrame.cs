@@ -64,8 +64,21 @@ internal static class ForwardPayload
 /// </summary>
 internal static class PeerFrame
 {
-    /// <summary>Largest frame accepted: a 64 MiB item with room for its request line.</summary>
-    public const int MaxFrameLength = 65 * 1024 * 1024;
+    /// <summary>The least a node accepts, whatever its item size: a 64 MiB item with room for its request line.</summary>
+    public const int DefaultMaxFrameLength = 65 * 1024 * 1024;
+
+    /// <summary>
+    /// Room beyond the value in a frame that carries one: its key (up to 64 KiB), the request or reply line or binary
+    /// header, a replication record's fields and the envelope's overhead, all well under this.
+    /// </summary>
+    public const int ItemFrameOverhead = 1024 * 1024;
+
+    /// <summary>
+    /// Largest frame a node with this --max-item-size accepts: the largest item (value, key and all) with
+    /// <see cref="ItemFrameOverhead"/>, and never less than <see cref="DefaultMaxFrameLength"/>. A longer length is
+    /// taken for garbage and closes the stream.
+    /// </summary>
+    public static int MaxFrameLengthFor(int maxItemSize) => (int)Math.Min(Array.MaxLength, Math.Max(DefaultMaxFrameLength, (long)maxItemSize + ItemFrameOverhead));
 
     /// <summary>Seals <paramref name="payload"/> and appends the framed result to <paramref name="output"/>.</summary>
     public static void Write(IBufferWriter<byte> output, PacketSealer sealer, ReadOnlySpan<byte> payload)
@@ -79,9 +92,10 @@ internal static class PeerFrame
 
     /// <summary>
     /// Takes one complete frame off the front of <paramref name="buffer"/>. NeedMoreData: not all there yet;
-    /// InvalidData: too long, or the envelope does not open (wrong cluster, wrong key, forged) — the stream is then closed.
+    /// InvalidData: longer than <paramref name="maxFrameLength"/>, or the envelope does not open (wrong cluster, wrong key,
+    /// forged) — the stream is then closed.
     /// </summary>
-    public static OperationStatus TryRead(ref ReadOnlySequence<byte> buffer, PacketSealer sealer, out byte[] payload, out OpenResult refused)
+    public static OperationStatus TryRead(ref ReadOnlySequence<byte> buffer, PacketSealer sealer, int maxFrameLength, out byte[] payload, out OpenResult refused)
     {
         payload = [];
         refused = OpenResult.Ok;
@@ -90,7 +104,7 @@ internal static class PeerFrame
         Span<byte> lengthBytes = stackalloc byte[4];
         buffer.Slice(0, 4).CopyTo(lengthBytes);
         uint length = BinaryPrimitives.ReadUInt32BigEndian(lengthBytes);
-        if (length > MaxFrameLength)
+        if (length > (uint)maxFrameLength)
             return OperationStatus.InvalidData;
         if (buffer.Length < 4 + length)
             return OperationStatus.NeedMoreData;

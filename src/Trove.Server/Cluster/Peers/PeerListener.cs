@@ -16,6 +16,9 @@ namespace Trove.Server.Cluster.Peers;
 /// </summary>
 internal sealed class PeerListener(ServerContext context, PacketSealer sealer, ILogger logger)
 {
+    /// <summary>Bytes of replies a stream's buffer keeps between batches (see <see cref="Reused"/>).</summary>
+    private const int RetainedFramesCapacity = 1024 * 1024;
+
     private readonly HashSet<string> _reported = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Socket, bool> _open = new();
     private volatile bool _aborted;
@@ -79,6 +82,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
         // --sync-replication), a deadlock broken only by the peer timeout.
         Task pending = Task.CompletedTask;
         var failed = new CancellationTokenSource();
+        int maxFrameLength = PeerFrame.MaxFrameLengthFor(context.Engine.Options.MaxItemSize);
         try
         {
             while (!failed.IsCancellationRequested)
@@ -92,7 +96,7 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                 {
                     while (!_aborted)
                     {
-                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, out byte[] payload, out OpenResult why);
+                        OperationStatus status = PeerFrame.TryRead(ref buffer, sealer, maxFrameLength, out byte[] payload, out OpenResult why);
                         if (status == OperationStatus.NeedMoreData)
                             break;
                         ReadOnlyMemory<byte>? reply = status == OperationStatus.Done ? executor.Execute(payload) : null;
@@ -121,14 +125,14 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
                     if (frames.WrittenCount > 0)
                     {
                         output.Write(frames.WrittenSpan);
-                        frames.ResetWrittenCount();
+                        frames = Reused(frames);
                         await output.FlushAsync();
                     }
                 }
                 else if (frames.WrittenCount > 0 || !durable.IsCompleted)
                 {
                     byte[] replies = frames.WrittenSpan.ToArray();
-                    frames.ResetWrittenCount();
+                    frames = Reused(frames);
                     pending = WriteWhenDurableAsync(pending, durable.AsTask(), replies, output, failed);
                 }
                 if (refused || read.IsCompleted || _aborted)
@@ -171,6 +175,18 @@ internal sealed class PeerListener(ServerContext context, PacketSealer sealer, I
             output.Write(replies);
             await output.FlushAsync();
         }
+    }
+
+    /// <summary>
+    /// The replies buffer, emptied for the next batch; dropped instead when a large reply (a forwarded get of an item
+    /// up to --max-item-size) grew it beyond <see cref="RetainedFramesCapacity"/>, so no stream keeps that much for life.
+    /// </summary>
+    private static ArrayBufferWriter<byte> Reused(ArrayBufferWriter<byte> frames)
+    {
+        if (frames.Capacity > RetainedFramesCapacity)
+            return new ArrayBufferWriter<byte>();
+        frames.ResetWrittenCount();
+        return frames;
     }
 
     private void Report(string remote, string what)

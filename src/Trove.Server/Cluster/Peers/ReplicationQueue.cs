@@ -8,8 +8,16 @@ namespace Trove.Server.Cluster.Peers;
 /// acknowledged, so frames arrive in order and a busy primary batches many writes per frame. Acknowledged counts let
 /// --sync-replication wait for exactly the writes made before a reply.
 /// </summary>
-internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemory<byte>, Task<byte[]>> send)
+/// <remarks>
+/// A batch larger than <paramref name="maxFrameRecords"/> bytes (a replica that fell behind, a partition copy, a 64 MiB
+/// value among others) leaves as several frames, split between records; a single larger record goes alone. So no
+/// frame exceeds what the replica accepts (<see cref="PeerFrame.MaxFrameLengthFor"/>: the largest item plus overhead).
+/// </remarks>
+internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemory<byte>, Task<byte[]>> send, int maxFrameRecords = ReplicationQueue.DefaultMaxFrameRecords)
 {
+    /// <summary>Bytes of records sent in one frame unless a single record is larger: 64 MiB, under every node's frame limit.</summary>
+    public const int DefaultMaxFrameRecords = PeerFrame.DefaultMaxFrameLength - PeerFrame.ItemFrameOverhead;
+
     /// <summary>Bytes held for a replica that does not keep up; beyond it new records are dropped and counted (cache mode).</summary>
     public const int MaxQueuedBytes = 64 * 1024 * 1024;
 
@@ -158,9 +166,7 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
             }
             try
             {
-                byte[] reply = await send(Member, batch.WrittenMemory).ConfigureAwait(false);
-                for (int i = 0; i + 1 < reply.Length; i += 2)
-                    _differs[System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(i))] = true;
+                await SendBatchAsync(batch.WrittenMemory).ConfigureAwait(false);
                 Sent += count;
             }
             catch (PeerUnavailableException)
@@ -196,6 +202,41 @@ internal sealed class ReplicationQueue(string member, Func<string, ReadOnlyMemor
             foreach (TaskCompletionSource done in released)
                 done.TrySetResult();
         }
+    }
+
+    /// <summary>Sends one batch (the Replicate kind byte, then records): as it is when small enough, else in record-aligned frames.</summary>
+    private async Task SendBatchAsync(ReadOnlyMemory<byte> batch)
+    {
+        if (batch.Length - 1 <= maxFrameRecords)
+        {
+            NoteVerdicts(await send(Member, batch).ConfigureAwait(false));
+            return;
+        }
+        int start = 1;
+        while (start < batch.Length)
+        {
+            int end = start;
+            while (end < batch.Length)
+            {
+                int length = ReplicationRecord.LengthOf(batch.Span[end..]);
+                if (end > start && (long)end - start + length > maxFrameRecords)
+                    break;
+                end += length;
+            }
+            // Only an oversized batch pays for this copy: the common one is sent straight from the queue's buffer.
+            byte[] frame = new byte[1 + end - start];
+            frame[0] = (byte)PeerRequestKind.Replicate;
+            batch.Span[start..end].CopyTo(frame.AsSpan(1));
+            NoteVerdicts(await send(Member, frame).ConfigureAwait(false));
+            start = end;
+        }
+    }
+
+    /// <summary>An acknowledgement lists (u16 each) the verified partitions whose digest differed at the member.</summary>
+    private void NoteVerdicts(byte[] reply)
+    {
+        for (int i = 0; i + 1 < reply.Length; i += 2)
+            _differs[System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(reply.AsSpan(i))] = true;
     }
 
     private static ArrayBufferWriter<byte> NewBuffer()

@@ -81,6 +81,17 @@ internal static class ReplicationRecord
         output.Advance(VerifyLength);
     }
 
+    /// <summary>Bytes of the well-formed record (as this class writes them) at the start of <paramref name="records"/>.</summary>
+    public static int LengthOf(ReadOnlySpan<byte> records)
+    {
+        if (records[0] == CopyBeginOp)
+            return 4; // the partition sits where the others carry their key length
+        if (records[0] == VerifyOp)
+            return VerifyLength;
+        int keyed = 4 + BinaryPrimitives.ReadUInt16BigEndian(records[2..]);
+        return records[0] == DeleteOp ? keyed : checked(keyed + 20 + (int)BinaryPrimitives.ReadUInt32BigEndian(records[(keyed + 16)..]));
+    }
+
     /// <summary>
     /// Applies every record in <paramref name="records"/> to <paramref name="engine"/>. Returns false on a malformed
     /// record (the rest is skipped; the stream is then not trusted).

@@ -27,6 +27,13 @@ internal static class BinaryKeyCommands
         GetStatus status = engine.Get(key, in get, ref reader);
         context.Counters.Add(touch ? ProtocolCounter.CmdTouch : ProtocolCounter.CmdGet);
         context.PrefixStats.RecordGet(key, status == GetStatus.Hit);
+        if (status == GetStatus.ValueUnavailable)
+        {
+            // memcached's binary protocol has no "server error" status closer than a temporary failure.
+            BinaryResponseWriter.WriteError(output, header.Opcode, BinaryStatus.TemporaryFailure, header.Opaque);
+            return BinaryNext.Send;
+        }
+
         if (status == GetStatus.Hit || BinaryOpcodes.IsQuiet(header.Command))
         {
             return BinaryNext.Continue; // a quiet miss says nothing

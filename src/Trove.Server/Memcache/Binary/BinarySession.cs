@@ -33,8 +33,11 @@ public sealed class BinarySession : IProtocolSession
     /// <summary>This batch's output when requests may be forwarded, else null.</summary>
     private ReplyAssembler? _assembler;
 
-    /// <summary>Header, extras and key of the current request, copied when they span segments (at most 24 + 255 + 250 bytes).</summary>
-    private readonly byte[] _frame = new byte[BinaryHeader.Size + byte.MaxValue + BinaryRequestShape.MaxKeyLength];
+    /// <summary>
+    /// Header, extras and key of the current request, copied into one span: 24 + 255 + 250 bytes, enough for every
+    /// memcached key. A longer key (store mode) grows it once to the node's key limit, for the connection's life.
+    /// </summary>
+    private byte[] _frame = new byte[FrameLength(BinaryRequestShape.MaxKeyLength)];
 
     /// <summary>Value bytes still to discard as they arrive (memcached's conn_swallow).</summary>
     private long _swallowRemaining;
@@ -161,7 +164,7 @@ public sealed class BinarySession : IProtocolSession
             return BinarySasl.Refuse(in header, _held);
         }
 
-        switch (BinaryRequestShape.Of(in header))
+        switch (BinaryRequestShape.Of(in header, _context.MaxKeyLength))
         {
             case BinaryShape.InvalidArguments:
                 BinaryResponseWriter.WriteError(_held, header.Opcode, BinaryStatus.InvalidArguments, header.Opaque);
@@ -171,7 +174,7 @@ public sealed class BinarySession : IProtocolSession
                 return Refuse(in header, unchecked((int)header.BodyLength));
         }
 
-        // Only now is the key known to be at most 250 bytes, so the frame fits the session's buffer.
+        // Only now is the key known to be within the node's limit, so the frame buffer may grow to it.
         ReadOnlySpan<byte> frame = Frame(in request);
         ReadOnlySpan<byte> extras = frame.Slice(BinaryHeader.Size, header.ExtrasLength);
         ReadOnlySpan<byte> key = frame[(BinaryHeader.Size + header.ExtrasLength)..];
@@ -288,11 +291,17 @@ public sealed class BinarySession : IProtocolSession
         return _swallowRemaining > 0 ? BinaryNext.Continue : BinaryNext.Send;
     }
 
-    /// <summary>Header, extras and key copied into one span (at most 529 bytes, into a buffer the session keeps).</summary>
+    private static int FrameLength(int maxKeyLength) => BinaryHeader.Size + byte.MaxValue + maxKeyLength;
+
+    /// <summary>Header, extras and key copied into one span (into a buffer the session keeps; the key is within the node's limit).</summary>
     private ReadOnlySpan<byte> Frame(in BinaryRequest request)
     {
         BinaryHeader header = request.Header;
         int length = BinaryHeader.Size + header.ExtrasLength + header.KeyLength;
+        if (length > _frame.Length)
+        {
+            _frame = new byte[FrameLength(_context.MaxKeyLength)];
+        }
         header.Write(_frame);
         request.Extras.CopyTo(_frame.AsSpan(BinaryHeader.Size));
         request.Key.CopyTo(_frame.AsSpan(BinaryHeader.Size + header.ExtrasLength));

@@ -72,7 +72,7 @@ internal static class MetaArithmetic
         System.Buffers.Text.Utf8Formatter.TryFormat(result.Value, digits, out int digitCount);
         bool returnValue = request.Has(MetaFlags.ReturnValue);
 
-        MetaLineWriter line = MetaReplies.BeginLine(output);
+        MetaLineWriter line = MetaReplies.BeginLine(output, request.Key.Length);
         if (returnValue)
         {
             line.Append(MetaReplies.Va);

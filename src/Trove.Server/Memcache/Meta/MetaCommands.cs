@@ -34,8 +34,21 @@ internal static class MetaCommands
     /// </summary>
     public static void Execute(ReadOnlySpan<byte> line, in ReadOnlySequence<byte> data, ServerContext context, IBufferWriter<byte> output)
     {
-        Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
-        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
+        byte[]? rented = MetaKeyBuffer.RentFor(line, context.MaxKeyLength);
+        Span<byte> keyBuffer = rented ?? stackalloc byte[MetaRequest.KeyBufferLength];
+        try
+        {
+            Execute(line, keyBuffer, data, context, output);
+        }
+        finally
+        {
+            MetaKeyBuffer.Return(rented);
+        }
+    }
+
+    private static void Execute(ReadOnlySpan<byte> line, Span<byte> keyBuffer, in ReadOnlySequence<byte> data, ServerContext context, IBufferWriter<byte> output)
+    {
+        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer, context.MaxKeyLength);
         if (request.Error != MetaParseError.None)
         {
             output.Write(MetaParseErrors.Reply(request.Error));

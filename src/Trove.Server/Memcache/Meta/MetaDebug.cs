@@ -16,14 +16,21 @@ internal static class MetaDebug
         context.Counters.Add(ProtocolCounter.CmdMeta);
         var reader = new Snapshot();
         var get = new GetRequest { NoBump = true };
-        if (context.Engine.Get(request.Key, get, ref reader) != GetStatus.Hit)
+        GetStatus status = context.Engine.Get(request.Key, get, ref reader);
+        if (status == GetStatus.ValueUnavailable)
+        {
+            output.Write(Trove.Protocol.Text.TextReplies.ValueUnavailable);
+            return;
+        }
+
+        if (status != GetStatus.Hit)
         {
             output.Write("EN\r\n"u8);
             return;
         }
 
         long total = MemcachedItemLayout.TotalSize(request.Key.Length, reader.ValueLength, reader.Flags);
-        MetaLineWriter line = MetaReplies.BeginLine(output);
+        MetaLineWriter line = MetaReplies.BeginLine(output, request.Key.Length);
         line.Append("ME "u8);
         if (request.Has(MetaFlags.Base64Key))
         {

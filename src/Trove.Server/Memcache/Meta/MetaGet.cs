@@ -28,6 +28,12 @@ internal static class MetaGet
 
         var reader = new MetaGetReader(request, output, now, touchExpiry, vivifyExpiry);
         GetStatus status = engine.Get(request.Key, get, ref reader);
+        if (status == GetStatus.ValueUnavailable)
+        {
+            output.Write(Trove.Protocol.Text.TextReplies.ValueUnavailable);
+            return;
+        }
+
         if (status == GetStatus.Miss)
         {
             // memcached counts a miss as a get even when T was given.

@@ -33,7 +33,7 @@ internal ref struct MetaGetReader : IItemReader
     {
         var ttl = new MetaTtlWalk(item.TtlRemainingBeforeTouch, item.Vivified, _touchExpiry, _vivifyExpiry, _now);
 
-        MetaLineWriter line = MetaReplies.BeginLine(_output);
+        MetaLineWriter line = MetaReplies.BeginLine(_output, _key.Length);
         if (_returnValue)
         {
             line.Append(MetaReplies.Va);

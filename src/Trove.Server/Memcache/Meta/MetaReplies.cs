@@ -23,8 +23,12 @@ internal static class MetaReplies
     public static ReadOnlySpan<byte> OpaqueTooLong => "CLIENT_ERROR opaque token too long\r\n"u8;
 
     /// <summary>Starts a reply line directly in the output's buffer; finish it with <see cref="EndLine"/> before
-    /// anything else is written to the output.</summary>
-    public static MetaLineWriter BeginLine(IBufferWriter<byte> output) => new(output.GetSpan(MetaLineWriter.MaxLineLength));
+    /// anything else is written to the output. <paramref name="keyLength"/> is the request's key length: a key longer
+    /// than memcached's (store mode) may be echoed, base64 encoded, beyond <see cref="MetaLineWriter.MaxLineLength"/>.</summary>
+    public static MetaLineWriter BeginLine(IBufferWriter<byte> output, int keyLength)
+        => new(output.GetSpan(keyLength <= MetaRequest.MaxKeyLength
+            ? MetaLineWriter.MaxLineLength
+            : MetaLineWriter.MaxLineLength + MetaBase64.EncodedLength(keyLength)));
 
     public static void EndLine(IBufferWriter<byte> output, ref MetaLineWriter line)
     {
@@ -52,7 +56,7 @@ internal static class MetaReplies
     /// <summary>Writes "HD", "NF", ... followed by the echoed O and k flags.</summary>
     public static void WriteStatusWithEcho(IBufferWriter<byte> output, ReadOnlySpan<byte> status, scoped in MetaRequest request)
     {
-        MetaLineWriter line = BeginLine(output);
+        MetaLineWriter line = BeginLine(output, request.Key.Length);
         line.Append(status);
         AppendOpaqueAndKey(ref line, request);
         EndLine(output, ref line);

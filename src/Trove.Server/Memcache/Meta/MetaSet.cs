@@ -15,8 +15,21 @@ internal static class MetaSet
     /// </summary>
     public static long Frame(ReadOnlySpan<byte> line, ServerContext context, IBufferWriter<byte> output, out bool rejected)
     {
-        Span<byte> keyBuffer = stackalloc byte[MetaRequest.KeyBufferLength];
-        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer);
+        byte[]? rented = MetaKeyBuffer.RentFor(line, context.MaxKeyLength);
+        Span<byte> keyBuffer = rented ?? stackalloc byte[MetaRequest.KeyBufferLength];
+        try
+        {
+            return Frame(line, keyBuffer, context, output, out rejected);
+        }
+        finally
+        {
+            MetaKeyBuffer.Return(rented);
+        }
+    }
+
+    private static long Frame(ReadOnlySpan<byte> line, Span<byte> keyBuffer, ServerContext context, IBufferWriter<byte> output, out bool rejected)
+    {
+        MetaRequest request = MetaCommandParser.Parse(line, keyBuffer, context.MaxKeyLength);
         long dataBytes = request.DataLength >= 0 ? request.DataLength + 2L : 0;
         if (request.Error != MetaParseError.None)
         {
@@ -79,7 +92,7 @@ internal static class MetaSet
                 return;
         }
 
-        MetaLineWriter line = MetaReplies.BeginLine(output);
+        MetaLineWriter line = MetaReplies.BeginLine(output, request.Key.Length);
         line.Append(status);
         foreach (ReadOnlySpan<byte> token in new MetaTokens(request.FlagTokens))
         {

@@ -97,7 +97,8 @@ internal static class ItemDumps
             {
                 return;
             }
-            Span<byte> line = stackalloc byte[TextRequest.MaxKeyLength + 64];
+            // Written in place: a store-mode key may be far longer than memcached's 250 bytes.
+            Span<byte> line = output.GetSpan(item.Key.Length + 64);
             "ITEM "u8.CopyTo(line);
             int length = 5;
             item.Key.CopyTo(line.Slice(length));
@@ -117,7 +118,7 @@ internal static class ItemDumps
                 _bytes = CacheDumpLimitBytes;
                 return;
             }
-            output.Write(line.Slice(0, length));
+            output.Advance(length);
             _bytes += length;
             _shown++;
         }
@@ -130,7 +131,8 @@ internal static class ItemDumps
         public void Read(in ItemView item)
         {
             // Keys are URI-encoded (up to 3 bytes per key byte), as memcached does.
-            Span<byte> line = stackalloc byte[(TextRequest.MaxKeyLength * 3) + 160];
+            // Written in place: a store-mode key may be far longer than memcached's 250 bytes.
+            Span<byte> line = output.GetSpan((item.Key.Length * 3) + 160);
             "key="u8.CopyTo(line);
             int length = 4 + UriEncode(item.Key, line.Slice(4));
             length += Field(line.Slice(length), " exp="u8, UnixExpiry(item, unixNow, never: -1));
@@ -145,7 +147,7 @@ internal static class ItemDumps
             length += Field(line.Slice(length), " cls="u8, EngineClass(classes, item));
             length += Field(line.Slice(length), " size="u8, MemcachedTotal(item));
             line[length++] = (byte)'\n';
-            output.Write(line.Slice(0, length));
+            output.Advance(length);
         }
 
         private static int Field(Span<byte> destination, ReadOnlySpan<byte> label, long value)

@@ -52,6 +52,11 @@ internal static class SettingsStats
             stat.YesNo("auth_enabled_ascii"u8, false);
         }
         stat.Signed("item_size_max"u8, engine.MaxItemSize);
+        if (context.MaxKeyLength != CacheEngine.KeyMaxLength)
+        {
+            // Trove's own (--max-key-length, store mode only): absent at memcached's 250, so the reply stays memcached's.
+            stat.Signed("key_max_length"u8, context.MaxKeyLength);
+        }
         stat.YesNo("maxconns_fast"u8, true);
         stat.Signed("hashpower_init"u8, 0);
         stat.YesNo("slab_reassign"u8, true);

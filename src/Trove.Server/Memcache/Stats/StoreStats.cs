@@ -31,6 +31,17 @@ internal static class StoreStats
         stats.Number("compactions"u8, (ulong)store.Compactions);
         stats.Number("store_write_errors"u8, (ulong)store.WriteErrors);
         stats.Text("store_writer_state"u8, store.Writer.Failure is { } failure ? failure.Kind.ToString() : "ok");
+        Storage.DiskValueStats disk = context.Engine.GetDiskValueStats();
+        long items = context.Engine.GetStats().CurrItems;
+        stats.Number("items_on_disk"u8, (ulong)disk.ItemsOnDisk);
+        stats.Number("items_in_memory"u8, (ulong)Math.Max(0, items - disk.ItemsOnDisk));
+        stats.Number("value_bytes_on_disk"u8, (ulong)disk.ValueBytesOnDisk);
+        stats.Number("disk_reads"u8, (ulong)disk.Reads);
+        stats.Number("disk_read_bytes"u8, (ulong)disk.ReadBytes);
+        stats.Number("disk_read_errors"u8, (ulong)disk.ReadErrors);
+        stats.Number("demotions"u8, (ulong)disk.Demotions);
+        stats.Number("promotions"u8, (ulong)disk.Promotions);
+        stats.Number("relocations"u8, (ulong)disk.Relocations);
         output.Write(TextReplies.End);
     }
 }

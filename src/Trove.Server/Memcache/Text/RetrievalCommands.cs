@@ -37,6 +37,12 @@ internal static class RetrievalCommands
             GetStatus status = engine.Get(key, in get, ref reader);
             context.Counters.Add(counter);
             context.PrefixStats.RecordGet(key, status == GetStatus.Hit);
+            if (status == GetStatus.ValueUnavailable)
+            {
+                // A value on disk that could not be read: the values before it stand, the reply ends with the error.
+                output.Write(TextReplies.ValueUnavailable);
+                return;
+            }
         }
         output.Write(TextReplies.End);
     }
