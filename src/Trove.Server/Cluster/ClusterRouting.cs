@@ -81,12 +81,21 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
     public Task<ReadOnlyMemory<byte>> Forward(int partition, byte[] payload, byte[] failureReply, bool stripEnd)
     {
         Interlocked.Increment(ref _forwarded);
-        return ForwardAsync(Routes, partition, payload, failureReply, stripEnd);
+        return ForwardAsync(Routes, partition, payload, failureReply, stripEnd, refusals: 0);
     }
 
-    private async Task<ReadOnlyMemory<byte>> ForwardAsync(RouteTable routes, int partition, byte[] payload, byte[] failureReply, bool stripEnd)
+    /// <summary>
+    /// How long a request refused by every owner (<see cref="ForwardStatus.NotServing"/>) waits before trying again,
+    /// and how often: owners refuse while their view of the partition lags the forwarder's (a switch seen here first),
+    /// which lasts milliseconds; about a second in all, then the failure reply.
+    /// </summary>
+    private static readonly TimeSpan RefusedRetryDelay = TimeSpan.FromMilliseconds(20);
+    private const int MaxRefusedRetries = 50;
+
+    private async Task<ReadOnlyMemory<byte>> ForwardAsync(RouteTable routes, int partition, byte[] payload, byte[] failureReply, bool stripEnd, int refusals)
     {
         string[] owners = routes.Serving[partition];
+        bool refused = false;
         for (int i = 0; i < owners.Length; i++)
         {
             string owner = owners[i];
@@ -116,13 +125,19 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
                 ReadOnlyMemory<byte> answer = reply.AsMemory(1);
                 return stripEnd && answer.Span.EndsWith("END\r\n"u8) ? answer[..^5] : answer;
             }
-            // NotServing (the owner is catching up or handed the partition over): the next owner, as if unreachable.
+            // NotServing (the owner is catching up, or its view lags or leads ours): the next owner, as if unreachable.
+            refused |= reply is [(byte)ForwardStatus.NotServing];
         }
         if (!ReferenceEquals(routes, Routes))
         {
             // The owners changed while this request was trying them (a member left or died and the table moved on):
             // try the new ones once.
-            return await ForwardAsync(Routes, partition, payload, failureReply, stripEnd).ConfigureAwait(false);
+            return await ForwardAsync(Routes, partition, payload, failureReply, stripEnd, refusals).ConfigureAwait(false);
+        }
+        if (refused && refusals < MaxRefusedRetries)
+        {
+            await Task.Delay(RefusedRetryDelay).ConfigureAwait(false);
+            return await ForwardAsync(Routes, partition, payload, failureReply, stripEnd, refusals + 1).ConfigureAwait(false);
         }
         Interlocked.Increment(ref _forwardFailures);
         return failureReply;

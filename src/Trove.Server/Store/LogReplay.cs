@@ -85,6 +85,10 @@ internal sealed class LogReplay(CacheEngine engine, long logBytes = 0, LogValueR
             NotLoaded++;
             engine.Delete(record.Key, default); // never leave an older version in its place
         }
+        else if ((record.Bits & ItemBits.Stale) != 0)
+        {
+            engine.RestoreStale(record.Key, record.Cas); // an invalidated item comes back invalidated
+        }
     }
 
     /// <summary>

@@ -67,6 +67,23 @@ public sealed partial class StoreRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task AnInvalidatedItemComesBackStaleWithItsCas()
+    {
+        string before;
+        await using (TroveNode first = await StoreNode.StartAsync(_dir.Options("no")))
+        {
+            await StoreNode.SendAsync(first.Port, "set k 0 0 1\r\nv\r\nmd k I q\r\n");
+            before = await StoreNode.SendAsync(first.Port, "mg k c v\r\n");
+        }
+        Assert.Contains(" X", before, StringComparison.Ordinal);
+
+        await using TroveNode second = await StoreNode.StartAsync(_dir.Options("no"));
+        string after = await StoreNode.SendAsync(second.Port, "mg k c v\r\n");
+        Assert.Contains(" X", after, StringComparison.Ordinal); // still stale: memcached would serve it as such
+        Assert.Equal(Cas(before), Cas(after));
+    }
+
+    [Fact]
     public async Task NewWritesAfterARestartGetCasValuesAboveEveryRecoveredOne()
     {
         ulong highest;

@@ -29,6 +29,7 @@ internal static class ReplicationRecord
     private const byte VerifyOp = 5;
     private const int VerifyLength = 4 + 16;
     private const byte BinaryKeyBit = 1;
+    private const byte StaleBit = 2;
 
     /// <summary>Appends a store record of <paramref name="item"/> (<paramref name="copy"/>: a copy record).</summary>
     public static void WriteStore(IBufferWriter<byte> output, in ItemView item, bool copy = false)
@@ -36,7 +37,7 @@ internal static class ReplicationRecord
         int length = 4 + item.Key.Length + 20 + item.Value.Length;
         Span<byte> span = output.GetSpan(length);
         span[0] = copy ? CopyOp : StoreOp;
-        span[1] = item.BinaryKey ? BinaryKeyBit : (byte)0;
+        span[1] = (byte)((item.BinaryKey ? BinaryKeyBit : 0) | (item.Stale ? StaleBit : 0));
         BinaryPrimitives.WriteUInt16BigEndian(span[2..], (ushort)item.Key.Length);
         item.Key.CopyTo(span[4..]);
         Span<byte> rest = span[(4 + item.Key.Length)..];
@@ -163,7 +164,8 @@ internal static class ReplicationRecord
                 NewCas = cas,
                 BinaryKey = (bits & BinaryKeyBit) != 0,
             };
-            engine.Store(key, value, in request);
+            if (engine.Store(key, value, in request).Status == StoreStatus.Stored && (bits & StaleBit) != 0)
+                engine.RestoreStale(key, cas); // an invalidated item stays invalidated on its replicas
             engine.AdvanceCas(cas); // after a failover this node assigns CAS values above every one it was sent
             applied++;
         }
