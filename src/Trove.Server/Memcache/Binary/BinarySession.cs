@@ -184,7 +184,15 @@ public sealed class BinarySession : IProtocolSession
             return BinaryNext.Continue;
         }
 
-        switch (BinaryOpcodes.Loud(header.Command))
+        BinaryOpcode command = BinaryOpcodes.Loud(header.Command);
+        if (command is BinaryOpcode.Delete or BinaryOpcode.Increment or BinaryOpcode.Decrement or BinaryOpcode.Touch or BinaryOpcode.Gat or BinaryOpcode.GatK
+            && _context.Store?.RefusingWrites is not null)
+        {
+            // Store mode after a log failure: writes are refused before they change anything (storage ones in Admit).
+            return BinaryKeyCommands.Error(in header, BinaryStatus.TemporaryFailure, _held);
+        }
+
+        switch (command)
         {
             case BinaryOpcode.Get or BinaryOpcode.GetK or BinaryOpcode.Touch or BinaryOpcode.Gat or BinaryOpcode.GatK:
                 return BinaryKeyCommands.GetOrTouch(_context, in header, extras, key, _held);

@@ -28,7 +28,12 @@ internal static class BinaryStorage
         context.PrefixStats.RecordSet(key);
         if (length >= 0 && context.Engine.ItemFits(key.Length, length, flags))
         {
-            return true;
+            if (context.Store?.RefusingWrites is null)
+                return true;
+            // Store mode after a log failure: refused before anything changes (text answers SERVER_ERROR).
+            BinaryResponseWriter.WriteError(output, header.Opcode, BinaryStatus.TemporaryFailure, header.Opaque);
+            swallow = length;
+            return false;
         }
 
         // Unlike text, memcached's binary path does not count store_too_large here.
