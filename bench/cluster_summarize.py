@@ -9,8 +9,7 @@ JSON fields or {"failed": true}.
 import sys
 from collections import defaultdict
 
-from summarize import load  # runs.jsonl grouped per scenario, the same for both scripts
-from summary_common import fmt, median, ratio, table
+from summary_common import fmt, load, median, ratio, table
 
 BASELINE = "twemproxy"
 SYSTEM_ORDER = ["twemproxy", "trove", "trove-r2"]

@@ -138,3 +138,16 @@ record() {
 }
 
 failed() { record "$1" "$2" "$3" '{"failed": true}'; }
+
+# Prints the value of "STAT $3 ..." in the reply to command $2 on 127.0.0.1:$1.
+query_stat() {
+  local port=$1 command=$2 name=$3 line
+  exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
+  printf '%s\r\n' "$command" >&3
+  while IFS= read -r -t 5 line <&3; do
+    line=${line%$'\r'}
+    [ "$line" = END ] || [ "$line" = ERROR ] && break
+    if [ "${line#STAT "$name" }" != "$line" ]; then printf '%s\n' "${line#STAT "$name" }"; fi
+  done
+  exec 3<&-
+}

@@ -135,17 +135,7 @@ STORE_ENV=()
 drop_data() { if [ -n "$DATA_DIR" ]; then rm -rf "$DATA_DIR"; DATA_DIR=; fi; }
 
 # Prints the value of "STAT $2 ..." in the current server's reply to command $1 (e.g. "stats store").
-stat_of() {
-  local command=$1 name=$2 line
-  exec 3<>"/dev/tcp/127.0.0.1/$SERVER_PORT" || return 1
-  printf '%s\r\n' "$command" >&3
-  while IFS= read -r -t 5 line <&3; do
-    line=${line%$'\r'}
-    [ "$line" = END ] || [ "$line" = ERROR ] && break
-    if [ "${line#STAT "$name" }" != "$line" ]; then printf '%s\n' "${line#STAT "$name" }"; fi
-  done
-  exec 3<&-
-}
+stat_of() { query_stat "$SERVER_PORT" "$1" "$2"; }
 
 # One set-only run against Trove with policy cache|everysec|always.
 trove_set_run() {

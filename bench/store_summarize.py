@@ -6,28 +6,13 @@ Each line is one run: round, scenario, server (trove-cache, trove-everysec, trov
 redis-always, trove-quiet, trove-compacting), then the load generator's JSON fields (or redis-benchmark's, converted),
 the fields the script adds, or {"failed": true}. Ratios are medians of the per-round ratios.
 """
-import json
 import sys
 from collections import defaultdict
-from summary_common import median, ratio, table, fmt as _fmt
+from summary_common import load, median, ratio, rounds_of, table, fmt as _fmt
 
 
 def fmt(value, digits=0, suffix=""):
     return _fmt(value, digits, suffix, missing="-")
-
-
-def load(path):
-    runs = defaultdict(dict)  # scenario -> {(round, server): record}
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                runs[r["scenario"]][(r["round"], r["server"])] = r
-    return runs
-
-
-def rounds_of(runs):
-    return sorted({rnd for rnd, _ in runs})
 
 
 def get(runs, rnd, server, field):

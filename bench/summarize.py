@@ -5,26 +5,11 @@ Usage: python3 bench/summarize.py bench/results/<run>/runs.jsonl
 Each line of runs.jsonl is one run: round, scenario, server (memcached|trove), then either the
 load generator's JSON fields, the memory fields compare.sh adds, or {"failed": true}.
 """
-import json
 import sys
 from collections import defaultdict
-from summary_common import fmt, median, ratio, table
+from summary_common import fmt, load, median, ratio, rounds_of, table
 
 SERVERS = ("memcached", "trove")
-
-
-def load(path):
-    runs = defaultdict(dict)  # scenario -> {(round, server): record}
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                runs[r["scenario"]][(r["round"], r["server"])] = r
-    return runs
-
-
-def rounds_of(runs):
-    return sorted({rnd for rnd, _ in runs})
 
 
 def notes_for(runs):

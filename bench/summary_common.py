@@ -1,5 +1,22 @@
 """Helpers shared by the benchmark summaries (summarize.py, cluster_summarize.py, store_summarize.py)."""
+import json
 import statistics
+from collections import defaultdict
+
+
+def load(path):
+    """runs.jsonl as scenario -> {(round, server): record}."""
+    runs = defaultdict(dict)
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                runs[r["scenario"]][(r["round"], r["server"])] = r
+    return runs
+
+
+def rounds_of(runs):
+    return sorted({rnd for rnd, _ in runs})
 
 
 def fmt(value, digits=0, suffix="", missing="failed"):
