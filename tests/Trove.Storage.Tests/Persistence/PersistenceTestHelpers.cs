@@ -53,6 +53,25 @@ internal static class PersistenceTestHelpers
         }
     }
 
+    /// <summary>
+    /// A fresh log holding <paramref name="durable"/> (fsynced) and then <paramref name="last"/> (not), after a power
+    /// loss that kept <paramref name="kept"/> bytes of <paramref name="last"/>: a torn write of the last record.
+    /// </summary>
+    public static async Task<FaultyFileSystem> TornLastRecordAsync(IEnumerable<Rec> durable, Rec last, int kept)
+    {
+        var fs = new FaultyFileSystem();
+        using (LogWriter writer = LogWriter.Open(fs, Dir, 1, Options(FsyncPolicy.No)))
+        {
+            await Task.WhenAll(durable.Select(r => r.AppendTo(writer)));
+            await writer.SyncAsync();
+            await last.AppendTo(writer);
+            fs.Crash();
+        }
+
+        fs.PowerLoss((_, unsynced) => { Assert.Equal(last.EncodedLength(), unsynced); return kept; });
+        return fs;
+    }
+
     public static (RecoveryResult Result, List<Rec> Records) Recover(IFileSystem fs)
     {
         var records = new List<Rec>();

@@ -61,17 +61,7 @@ public sealed class RecoveryTests
 
         for (int kept = 0; kept <= lastLength; kept++)
         {
-            var fs = new FaultyFileSystem();
-            using (LogWriter writer = LogWriter.Open(fs, Dir, 1, Options(FsyncPolicy.No)))
-            {
-                await Task.WhenAll(earlier.Select(r => r.AppendTo(writer)));
-                await writer.SyncAsync();
-                await last.AppendTo(writer);
-                fs.Crash();
-            }
-
-            int keep = kept;
-            fs.PowerLoss((_, unsynced) => { Assert.Equal(lastLength, unsynced); return keep; });
+            FaultyFileSystem fs = await TornLastRecordAsync(earlier, last, kept);
             (RecoveryResult result, List<Rec> records) = Recover(fs);
 
             Assert.False(result.IsCorrupt, $"kept {kept}: {result}");
