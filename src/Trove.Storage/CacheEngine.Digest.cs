@@ -9,14 +9,6 @@ public readonly record struct PartitionDigest(long Count, ulong Sum);
 public sealed unsafe partial class CacheEngine
 {
     /// <summary>
-    /// Marks a just restored item stale (meta invalidation) keeping its CAS and expiry: a replayed or replicated item
-    /// whose state carried the stale bit. Reported to the change observer like any invalidation (replay runs before
-    /// one is installed; a replica applies replication with its own replication suppressed).
-    /// </summary>
-    public void RestoreStale(ReadOnlySpan<byte> key, ulong cas) =>
-        Delete(key, new DeleteRequest { Invalidate = true, NewCas = cas, Uncounted = true });
-
-    /// <summary>
     /// Digests a partition under one hold of its lock, and calls <paramref name="underLock"/> with the result before
     /// releasing it: whatever the callback does (queue the digest on an ordered stream) is ordered with every change to
     /// the partition, those before it included and those after it not. The CAS identifies a write (a replica or a

@@ -109,6 +109,14 @@ public sealed unsafe partial class CacheEngine
         return expected == null ? status : RemoveValue(part, key, hash, now, expected, expectedCas, request.NewCas);
     }
 
+    /// <summary>
+    /// Marks a just restored item stale (meta invalidation) keeping its CAS and expiry: a replayed or replicated item
+    /// whose state carried the stale bit. Reported to the change observer like any invalidation (replay runs before
+    /// one is installed; a replica applies replication with its own replication suppressed).
+    /// </summary>
+    public void RestoreStale(ReadOnlySpan<byte> key, ulong cas) =>
+        Delete(key, new DeleteRequest { Invalidate = true, NewCas = cas, Uncounted = true });
+
     /// <summary>touch: sets a new expiry on a live item (counts as a fetch, keeps the CAS).</summary>
     public TouchStatus Touch(ReadOnlySpan<byte> key, uint newExpiresAt)
     {

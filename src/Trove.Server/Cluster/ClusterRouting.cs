@@ -38,8 +38,7 @@ internal sealed partial class ClusterRouting : IItemChangeObserver, IDisposable
         Ownership = new PartitionOwnership(joining, replicas);
         _joining = joining;
         _alone = RouteTable.Alone("", PartitionTable.PartitionCount);
-        _awaitingJoin = new RouteTable("", [.. Enumerable.Range(0, PartitionTable.PartitionCount).Select(_ => Array.Empty<string>())],
-            [.. Enumerable.Range(0, PartitionTable.PartitionCount).Select(_ => Array.Empty<string>())], new Dictionary<string, Trove.Cluster.NodeAddress>(), awaitingJoin: true);
+        _awaitingJoin = RouteTable.AwaitingJoin(PartitionTable.PartitionCount);
         Listener = new PeerListener(context, sealer, logger);
         Migrator = new PartitionMigrator(this, logger);
     }

@@ -39,6 +39,11 @@ internal sealed class RouteTable
         new(local, [.. Enumerable.Range(0, partitions).Select(_ => new[] { local })], [.. Enumerable.Range(0, partitions).Select(_ => Array.Empty<string>())],
             new Dictionary<string, NodeAddress>());
 
+    /// <summary>A node started to join that has not found its cluster yet: it serves nothing, and is not solo.</summary>
+    public static RouteTable AwaitingJoin(int partitions) =>
+        new("", [.. Enumerable.Range(0, partitions).Select(_ => Array.Empty<string>())], [.. Enumerable.Range(0, partitions).Select(_ => Array.Empty<string>())],
+            new Dictionary<string, NodeAddress>(), awaitingJoin: true);
+
     public string Local { get; }
 
     /// <summary>Per partition, the members that serve it now, primary first.</summary>

@@ -16,24 +16,28 @@ public sealed class StoreChaosTests(ITestOutputHelper output) : IDisposable
     private const int Seed = 20261122;
     private const int KillRounds = 3;
 
+    /// <summary>TROVE_CHAOS_LOG: a file to keep every node's debug log in, and the data directories kept (diagnosis).</summary>
+    private static readonly string? KeptLog = Environment.GetEnvironmentVariable("TROVE_CHAOS_LOG") is { Length: > 0 } path ? path : null;
+
     private readonly TroveCluster _cluster = new();
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"trove-chaos-{Guid.NewGuid():N}");
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public void Dispose()
     {
-        if (Environment.GetEnvironmentVariable("TROVE_CHAOS_LOG") is { Length: > 0 } path)
+        if (KeptLog is { } path)
         {
             foreach (ClusterNode node in _cluster.Nodes)
                 File.AppendAllText(path, $"===== {node.Name} (port {node.Port})\n{node.Process.StandardOutput}\n{node.Process.StandardError}\n");
         }
         _cluster.Dispose();
-        if (Directory.Exists(_root) && Environment.GetEnvironmentVariable("TROVE_CHAOS_LOG") is not { Length: > 0 })
+        if (Directory.Exists(_root) && KeptLog is null)
             Directory.Delete(_root, recursive: true);
     }
 
     private string Store(string name) =>
-        $"--mode store --data-dir \"{Path.Combine(_root, name)}\" --fsync always --sync-replication --replicas 2 --peer-timeout 3000 --enable-shutdown -vv";
+        $"--mode store --data-dir \"{Path.Combine(_root, name)}\" --fsync always --sync-replication --replicas 2 --peer-timeout 3000 --enable-shutdown"
+        + (KeptLog is null ? "" : " -vv");
 
     private void Log(string line) => output.WriteLine($"{_clock.Elapsed.TotalSeconds,7:F2} s  {line}");
 
